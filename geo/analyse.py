@@ -1,0 +1,151 @@
+"""What changed between two phases, and totals by country."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from .countries import countries
+from .join import CRS, PostureData
+
+CHANGES = ("withdrawn", "new", "reduced", "increased", "unchanged", "unknown")
+
+
+def _present(row) -> bool:
+    if row is None or row["status"] == "withdrawn":
+        return False
+    return not (pd.notna(row["personnel"]) and row["personnel"] == 0)
+
+
+def _classify(before, after) -> str:
+    """Name the change of one (place, actor) between two phases."""
+    if any(row is not None and row["status"] == "unknown" for row in (before, after)):
+        return "unknown"
+    was, now = _present(before), _present(after)
+    if was and not now:
+        return "withdrawn"
+    if now and not was:
+        return "new"
+    if not was and not now:
+        return "unchanged"
+    old, new = before["personnel"], after["personnel"]
+    if pd.isna(old) or pd.isna(new):
+        return "unknown"
+    if new < old:
+        return "reduced"
+    if new > old:
+        return "increased"
+    return "unchanged"
+
+
+def changes(data: PostureData, *, from_phase: str | None = None,
+            to_phase: str | None = None) -> gpd.GeoDataFrame:
+    """One row per (place, actor) seen in either phase, with before, after, delta and change.
+
+    Parameters
+    ----------
+    data : PostureData
+    from_phase, to_phase : str, optional
+        Phase ids; the first and last phase by default.
+
+    Raises
+    ------
+    KeyError
+        When a phase id is not in the scenario (the message lists the ids).
+    """
+    phase_ids = [phase.id for phase in data.scenario.phases]
+    from_phase = from_phase or phase_ids[0]
+    to_phase = to_phase or phase_ids[-1]
+    for phase in (from_phase, to_phase):
+        if phase not in phase_ids:
+            msg = f"unknown phase {phase!r}; use one of: {', '.join(phase_ids)}"
+            raise KeyError(msg)
+    sites = data.sites
+    keyed = {(row["place"], row["actor"], row["phase"]): row for _, row in sites.iterrows()}
+    pairs = list(dict.fromkeys((row["place"], row["actor"]) for _, row in sites.iterrows()
+                               if row["phase"] in (from_phase, to_phase)))
+    places = data.places.set_index("place")
+    rows = []
+    for place, actor in pairs:
+        before = keyed.get((place, actor, from_phase))
+        after = keyed.get((place, actor, to_phase))
+        old = before["personnel"] if before is not None else (0 if after is not None else pd.NA)
+        new = after["personnel"] if after is not None else 0
+        if before is None:
+            old = 0
+        change = _classify(before, after)
+        delta = pd.NA if (pd.isna(old) or pd.isna(new)) else int(new) - int(old)
+        rows.append({
+            "id": f"{place}/{actor}", "place": place, "name": places.loc[place, "name"],
+            "actor": actor, "actor_name": data.scenario.actor(actor).name,
+            "from_phase": from_phase, "to_phase": to_phase,
+            "before": old, "after": new, "delta": delta,
+            "before_text": before["personnel_text"] if before is not None else None,
+            "after_text": after["personnel_text"] if after is not None else None,
+            "before_status": before["status"] if before is not None else "absent",
+            "after_status": after["status"] if after is not None else "absent",
+            "change": change, "country": places.loc[place, "country"],
+            "sources": list(dict.fromkeys([*(before["sources"] if before is not None else []),
+                                           *(after["sources"] if after is not None else [])])),
+            "geometry": places.loc[place, "geometry"],
+        })
+    columns = ["id", "place", "name", "actor", "actor_name", "from_phase", "to_phase", "before",
+               "after", "delta", "before_text", "after_text", "before_status", "after_status",
+               "change", "country", "sources"]
+    frame = (gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS) if rows else
+             gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS))
+    for column in ("before", "after", "delta"):
+        frame[column] = pd.array(frame[column], dtype="Int64")
+    return frame
+
+
+def summary(data: PostureData) -> pd.DataFrame:
+    """Personnel by phase, actor and country: sums of the estimates and the ranges."""
+    sites = data.sites
+    order = {phase.id: index for index, phase in enumerate(data.scenario.phases)}
+    rows = []
+    for (phase, actor, country), group in sites.groupby(["phase", "actor", "country"], sort=False):
+        def total(column: str, group=group):
+            values = group[column]
+            return pd.NA if values.isna().any() and column != "personnel" else values.sum(skipna=True)
+        rows.append({"phase": phase, "actor": actor, "country": country,
+                     "personnel": int(group["personnel"].sum(skipna=True)),
+                     "personnel_min": total("personnel_min"),
+                     "personnel_max": total("personnel_max"),
+                     "sites": len(group),
+                     "sites_without_figure": int(group["personnel"].isna().sum())})
+    frame = pd.DataFrame(rows, columns=["phase", "actor", "country", "personnel", "personnel_min",
+                                        "personnel_max", "sites", "sites_without_figure"])
+    frame["phase_order"] = frame["phase"].map(order)
+    frame = frame.sort_values(["phase_order", "actor", "country"]).drop(columns="phase_order")
+    for column in ("personnel", "personnel_min", "personnel_max"):
+        frame[column] = pd.array(frame[column], dtype="Int64")
+    return frame.reset_index(drop=True)
+
+
+def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
+    """Country polygons with personnel per phase (``personnel_<phase>``) and per
+    phase and actor (``personnel_<phase>_<actor>``), for countries with any site."""
+    sites = data.sites
+    codes = sorted({code for code in sites["country"].dropna()
+                    if countries().get(code) and countries()[code].geometry is not None})
+    rows = []
+    for code in codes:
+        row = {"id": code, "country": code, "name": countries()[code].name}
+        in_country = sites[sites["country"] == code]
+        for phase in data.scenario.phases:
+            in_phase = in_country[in_country["phase"] == phase.id]
+            row[f"personnel_{phase.id}"] = int(in_phase["personnel"].sum(skipna=True))
+            for actor in data.scenario.actors:
+                mine = in_phase[in_phase["actor"] == actor.id]
+                row[f"personnel_{phase.id}_{actor.id}"] = (
+                    int(mine["personnel"].sum(skipna=True)) if len(mine) else None)
+        row["geometry"] = countries()[code].geometry
+        rows.append(row)
+    if not rows:
+        return gpd.GeoDataFrame({"id": [], "country": [], "name": []}, geometry=[], crs=CRS)
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    for column in frame.columns:
+        if column.startswith("personnel_"):
+            frame[column] = pd.array(frame[column], dtype="Int64")
+    return frame

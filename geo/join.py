@@ -1,0 +1,165 @@
+"""Join a scenario's records to points and areas: the GeoDataFrames posturemap draws.
+
+Every frame is in EPSG:4326 with plain, JSON-safe columns.  Sites and
+movements carry their country (from the shipped country polygons) and whether
+they lie in the Sahel band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import Geod
+from shapely.geometry import LineString, Point
+
+from .countries import country_at, country_name, countries
+from .errors import Problem, ScenarioError
+from .geocode import ResolvedPlace, distance_km
+from .regions import region_geometry, sahel_band
+from .scenario import Scenario
+
+CRS = "EPSG:4326"
+_GEOD = Geod(ellps="WGS84")
+#: A place's declared country may miss its polygon by this much (coarse outlines).
+COUNTRY_TOLERANCE_DEGREES = 0.5
+
+
+@dataclass(frozen=True)
+class PostureData:
+    """Everything geo derives from a scenario, ready to draw or export."""
+
+    scenario: Scenario
+    places: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    movements: gpd.GeoDataFrame
+    regions: gpd.GeoDataFrame
+
+
+def _refs(refs) -> list[str]:
+    return [str(ref) for ref in refs]
+
+
+def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.GeoDataFrame:
+    """One row per place with its point, country, Sahel membership and how it was placed.
+
+    Raises
+    ------
+    ScenarioError
+        When a place lies far outside the country it declares (often swapped
+        ``lat``/``lon``, or a wrong gazetteer match).
+    """
+    band = sahel_band()
+    rows, problems = [], []
+    for place in scenario.places:
+        where = resolved[place.id]
+        point = Point(where.lon, where.lat)
+        found = country_at(where.lon, where.lat)
+        declared = place.country
+        if declared and found != declared and declared in countries():
+            outline = countries()[declared].geometry
+            if outline is not None and outline.distance(point) > COUNTRY_TOLERANCE_DEGREES:
+                problems.append(Problem(
+                    str(scenario.path), place.line, f"places.{place.id}",
+                    f"lies at {where.lat:.4f}, {where.lon:.4f}, in {country_name(found) or 'no country'}"
+                    f", not in {country_name(declared)} ({declared}) as its `country:` says; "
+                    "check lat/lon (not swapped?) or the query"))
+        rows.append({
+            "place": place.id, "name": place.name, "kind": place.kind,
+            "country": declared if place.kind == "country" and declared else found,
+            "in_sahel": bool(band.intersects(point)), "geocoded": where.method,
+            "matched": where.matched, "note": place.note, "geometry": point,
+        })
+    if problems:
+        raise ScenarioError(problems)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+
+
+def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One Point per (place, actor, phase) deployment, in scenario order."""
+    by_place = places.set_index("place")
+    phase_order = {phase.id: index for index, phase in enumerate(scenario.phases)}
+    rows = []
+    for deployment in scenario.deployments:
+        place = by_place.loc[deployment.place]
+        personnel = deployment.personnel
+        rows.append({
+            "id": f"{deployment.place}/{deployment.actor}/{deployment.phase}",
+            "place": deployment.place, "name": place["name"], "kind": place["kind"],
+            "actor": deployment.actor, "actor_name": scenario.actor(deployment.actor).name,
+            "phase": deployment.phase, "phase_label": scenario.phase(deployment.phase).label,
+            "phase_date": scenario.phase(deployment.phase).date.isoformat(),
+            "phase_index": phase_order[deployment.phase],
+            "personnel": personnel.estimate, "personnel_text": personnel.text,
+            "personnel_min": personnel.minimum, "personnel_max": personnel.maximum,
+            "figures": [str(figure) for figure in deployment.figures],
+            "status": deployment.status, "country": place["country"],
+            "country_name": country_name(place["country"]), "in_sahel": bool(place["in_sahel"]),
+            "sources": _refs(deployment.sources), "note": deployment.note,
+            "geometry": place.geometry,
+        })
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS) if rows else _empty_sites()
+    for column in ("personnel", "personnel_min", "personnel_max"):
+        frame[column] = pd.array(frame[column], dtype="Int64")
+    return frame
+
+
+def _empty_sites() -> gpd.GeoDataFrame:
+    columns = ["id", "place", "name", "kind", "actor", "actor_name", "phase", "phase_label",
+               "phase_date", "phase_index", "personnel", "personnel_text", "personnel_min",
+               "personnel_max", "figures", "status", "country", "country_name", "in_sahel", "sources", "note"]
+    return gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS)
+
+
+def geodesic_line(start: Point, end: Point, *, segments: int = 32) -> LineString:
+    """The shortest path on the WGS 84 ellipsoid, as a densified LineString."""
+    inner = _GEOD.npts(start.x, start.y, end.x, end.y, segments - 1)
+    return LineString([(start.x, start.y), *inner, (end.x, end.y)])
+
+
+def movements_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One geodesic LineString per movement, with its great-circle distance."""
+    by_place = places.set_index("place")
+    rows = []
+    for index, movement in enumerate(scenario.movements):
+        start = by_place.loc[movement.origin].geometry
+        end = by_place.loc[movement.destination].geometry
+        personnel = movement.personnel
+        rows.append({
+            "id": f"{movement.origin}>{movement.destination}/{movement.actor}/{movement.phase}/{index}",
+            "actor": movement.actor, "actor_name": scenario.actor(movement.actor).name,
+            "from": movement.origin, "to": movement.destination,
+            "from_name": by_place.loc[movement.origin, "name"],
+            "to_name": by_place.loc[movement.destination, "name"],
+            "phase": movement.phase, "phase_label": scenario.phase(movement.phase).label,
+            "personnel": personnel.estimate, "personnel_text": personnel.text,
+            "personnel_min": personnel.minimum, "personnel_max": personnel.maximum,
+            "kind": movement.kind,
+            "distance_km": round(distance_km(start.y, start.x, end.y, end.x), 1),
+            "sources": _refs(movement.sources), "note": movement.note,
+            "geometry": geodesic_line(start, end),
+        })
+    columns = ["id", "actor", "actor_name", "from", "to", "from_name", "to_name", "phase",
+               "phase_label", "personnel", "personnel_text", "personnel_min", "personnel_max",
+               "kind", "distance_km", "sources", "note"]
+    frame = (gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS) if rows else
+             gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS))
+    for column in ("personnel", "personnel_min", "personnel_max"):
+        frame[column] = pd.array(frame[column], dtype="Int64")
+    return frame
+
+
+def regions_frame(scenario: Scenario) -> gpd.GeoDataFrame:
+    rows = [{"id": region.id, "name": region.name, "geometry": region_geometry(region)}
+            for region in scenario.regions]
+    if not rows:
+        return gpd.GeoDataFrame({"id": [], "name": []}, geometry=[], crs=CRS)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+
+
+def join(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> PostureData:
+    """Turn a validated scenario and its resolved places into GeoDataFrames."""
+    places = places_frame(scenario, resolved)
+    return PostureData(scenario, places, sites_frame(scenario, places),
+                       movements_frame(scenario, places), regions_frame(scenario))

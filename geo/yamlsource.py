@@ -1,0 +1,107 @@
+"""Read YAML while remembering the line of every mapping and value.
+
+PyYAML forgets where values came from once it builds Python objects.  The
+validator needs those lines for ``FILE:LINE: field: problem`` messages, so
+this module composes the node tree and builds plain Python values from it,
+recording lines on :class:`LocatedDict` and :class:`LocatedList`.  Duplicate
+keys, which PyYAML silently overwrites, are reported instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import Problem
+
+#: More nodes than this after expanding aliases is treated as a hostile file
+#: (the "billion laughs" pattern) rather than expanded.
+MAX_NODES = 200_000
+
+
+class LocatedDict(dict):
+    """A dict that knows its own line and the line of each value."""
+
+    line: int
+    value_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.value_lines.get(key, self.line)
+
+
+class LocatedList(list):
+    """A list that knows its own line and the line of each item."""
+
+    line: int
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+def load_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
+    """Parse YAML text into located values.
+
+    Returns
+    -------
+    value, problems
+        ``value`` is ``None`` for an empty document.  ``problems`` lists
+        duplicate keys and unhashable keys; a syntax error raises
+        :class:`yaml.YAMLError` with its mark.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    problems: list[Problem] = []
+    if node is None:
+        return None, problems
+    builder = _Builder(path, problems)
+    return builder.build(node, ""), problems
+
+
+class _Builder:
+    def __init__(self, path: str, problems: list[Problem]):
+        self.path = path
+        self.problems = problems
+        self.constructor = SafeConstructor()
+        self.visited = 0
+
+    def build(self, node: yaml.Node, field: str) -> Any:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            msg = f"more than {MAX_NODES:,} values after expanding aliases"
+            raise yaml.YAMLError(msg)
+        line = node.start_mark.line + 1
+        if isinstance(node, MappingNode):
+            self.constructor.flatten_mapping(node)
+            result = LocatedDict()
+            result.line = line
+            result.value_lines = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node, field)
+                if not isinstance(key, str):
+                    key = str(key)
+                child = f"{field}.{key}" if field else key
+                if key in result:
+                    self.problems.append(
+                        Problem(self.path, key_node.start_mark.line + 1, child,
+                                "duplicate key; keep one of them")
+                    )
+                result[key] = self.build(value_node, child)
+                result.value_lines[key] = key_node.start_mark.line + 1
+            return result
+        if isinstance(node, SequenceNode):
+            items = LocatedList()
+            items.line = line
+            items.item_lines = []
+            for index, item in enumerate(node.value):
+                items.append(self.build(item, f"{field}[{index}]"))
+                items.item_lines.append(item.start_mark.line + 1)
+            return items
+        assert isinstance(node, ScalarNode)
+        return self.constructor.construct_object(node, deep=True)

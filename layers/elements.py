@@ -1,0 +1,201 @@
+"""Small folium elements posturemap builds its pages from.
+
+Each element is options, a template and data.  Data from a scenario enters a
+page only through :func:`script_json` (inside scripts) or :func:`text`
+(inside HTML), so scenario text is never markup and never closes a script.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
+
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                  "\u2029": "\\u2029"}
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element and as a JS expression."""
+    dumped = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return re.sub("[<>&\u2028\u2029]", lambda match: _SCRIPT_UNSAFE[match.group()], dumped)
+
+
+def text(value: object) -> str:
+    """Scenario text as HTML text: escaped, and inert inside JS template literals too."""
+    escaped = html.escape("" if value is None else str(value), quote=True)
+    return escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def latlng(point) -> list[float]:
+    """A shapely point (lon, lat) as Leaflet's [lat, lon], rounded to ~10 cm."""
+    return [round(point.y, 6), round(point.x, 6)]
+
+
+@cache
+def leaflet_assets() -> tuple[str, str]:
+    """Leaflet's JS and CSS from XStatic-Leaflet, with the CSS images inlined."""
+    import xstatic.pkg.leaflet as xleaflet
+
+    base = resources.files(xleaflet.__name__).joinpath("data")
+    script = base.joinpath("leaflet.js").read_text(encoding="utf-8")
+    css = base.joinpath("leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match) -> str:
+        image = base.joinpath("images", match.group(1))
+        encoded = base64.b64encode(image.read_bytes()).decode()
+        return f"url(data:image/png;base64,{encoded})"
+
+    css = re.sub(r"url\(images/([\w.-]+\.png)\)", inline, css)
+    script = script.replace("//# sourceMappingURL=leaflet.js.map", "")
+    return script, css
+
+
+@cache
+def runtime_assets() -> tuple[str, str]:
+    base = resources.files("posturemap.layers")
+    return (base.joinpath("posturemap.js").read_text(encoding="utf-8"),
+            base.joinpath("posturemap.css").read_text(encoding="utf-8"))
+
+
+def _inline_script(source: str) -> str:
+    return "<script>" + source.replace("</script", "<\\/script") + "</script>"
+
+
+def install_assets(figure: Figure) -> None:
+    """Put Leaflet and the posturemap runtime inline in a page's head, once."""
+    if "posturemap_assets" in figure.header._children:
+        return
+    leaflet_js, leaflet_css = leaflet_assets()
+    runtime_js, runtime_css = runtime_assets()
+    head = (f"<style>{leaflet_css}</style>\n<style>{runtime_css}</style>\n"
+            f"{_inline_script(leaflet_js)}\n{_inline_script(runtime_js)}")
+    figure.header.add_child(Element(head), name="posturemap_assets")
+
+
+def offline_map(**options) -> folium.Map:
+    """A folium Map that loads nothing from the network: no CDN scripts, no tiles."""
+    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, **options)
+    fmap.default_js = []
+    fmap.default_css = []
+    return fmap
+
+
+class PageContext(MacroElement):
+    """Shared data of one map: actors, statuses, sources, style, a canvas renderer."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = {{ this.payload }};
+            {{ this.get_name() }}.renderer = L.canvas({padding: 0.5});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: dict):
+        super().__init__()
+        self._name = "PmContext"
+        self.payload = script_json(payload)
+
+
+class DataLayer(folium.FeatureGroup):
+    """A FeatureGroup filled in the browser by a ``PostureMap.<function>`` from JSON."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.featureGroup({});
+            PostureMap.{{ this.function }}({{ this.get_name() }}, {{ this.data }},
+                Object.assign({}, {{ this.context.get_name() }}, {{ this.extra }}));
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, function: str, data: Any, context: PageContext, *, name: str,
+                 overlay: bool = True, show: bool = True, control: bool = True,
+                 extra: dict | None = None):
+        super().__init__(name=text(name), overlay=overlay, show=show, control=control)
+        self._name = "PmLayer"
+        self.function = function
+        self.data = script_json(data)
+        self.context = context
+        self.extra = script_json(extra or {})
+
+
+class AreaLayer(folium.FeatureGroup):
+    """Polygons drawn with a style function written in JS (trusted, from this package)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.featureGroup({});
+            PostureMap.addAreas({{ this.get_name() }}, {{ this.data }}, {{ this.context.get_name() }}, {
+                interactive: {{ this.interactive|tojson }},
+                style: function (feature) { {{ this.style_js }} },
+                tooltip: {{ this.tooltip_js }}
+            });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, collection: dict, context: PageContext, *, name: str, style_js: str,
+                 tooltip_js: str = "null", interactive: bool = True, overlay: bool = True,
+                 show: bool = True, control: bool = True):
+        super().__init__(name=text(name), overlay=overlay, show=show, control=control)
+        self._name = "PmAreas"
+        self.data = script_json(collection)
+        self.context = context
+        self.style_js = style_js
+        self.tooltip_js = tooltip_js
+        self.interactive = interactive
+
+
+class HtmlPanel(MacroElement):
+    """A fixed panel of (already escaped) HTML over a map."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+            <div class="pm-panel {{ this.css_class }}" id="{{ this.get_name() }}">{{ this.body }}</div>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            (function () {
+                var panel = document.getElementById({{ this.get_name()|tojson }});
+                L.DomEvent.disableClickPropagation(panel);
+                L.DomEvent.disableScrollPropagation(panel);
+                {{ this._parent.get_name() }}.getContainer().appendChild(panel);
+                {% if this.fly %}PostureMap.flyButtons({{ this._parent.get_name() }}, panel);{% endif %}
+            })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, body: str, *, css_class: str, fly: bool = False):
+        super().__init__()
+        self._name = "PmPanel"
+        self.body = body
+        self.css_class = css_class
+        self.fly = fly
+
+
+def pin_ids(root: Element, prefix: str = "") -> None:
+    """Replace folium's random element ids with a counter, so pages are reproducible."""
+    counter = 0
+
+    def visit(element: Element) -> None:
+        nonlocal counter
+        element._id = f"{prefix}{counter:04d}"
+        counter += 1
+        for child in list(element._children.values()):
+            visit(child)
+
+    visit(root)

@@ -1,0 +1,207 @@
+"""Compose the pages: ``index.html`` (all phases, switchable) and ``compare.html``.
+
+Layers are added in a fixed order (basemap, regions, phases, movements,
+labels) and the layer control last, so no layer is left out of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
+
+from posturemap.geo.join import PostureData
+from posturemap.geo.scenario import STATUSES
+
+from .countries import basemap_layer, shading_layer
+from .elements import HtmlPanel, PageContext, install_assets, offline_map, pin_ids, text
+from .labels import labels_layer
+from .legend import legend_panel
+from .movements import movements_layer
+from .regions import regions_layer
+from .sites import sites_layer
+from .style import DEFAULT_STYLE, Style
+from .timeline import timeline_panel
+
+
+@dataclass(frozen=True)
+class Tiles:
+    """An optional tile basemap (network!) with its attribution."""
+
+    url: str
+    attribution: str
+    name: str
+
+    @classmethod
+    def from_provider(cls, name: str) -> Tiles:
+        """Look a provider up in xyzservices, e.g. ``OpenStreetMap.Mapnik``."""
+        import xyzservices.providers as providers
+
+        provider = providers.query_name(name)
+        return cls(provider.build_url(), provider.html_attribution, provider.name)
+
+
+def _focus_bounds(data: PostureData) -> tuple[float, float, float, float]:
+    """Bounds of the sites (the story), falling back to all places."""
+    frame = data.sites if len(data.sites) else data.places
+    west, south, east, north = frame.total_bounds
+    return float(west), float(south), float(east), float(north)
+
+
+def _fit(fmap: folium.Map, bounds: tuple[float, float, float, float], *,
+         panels: bool = False) -> None:
+    west, south, east, north = bounds
+    pad_lon, pad_lat = max((east - west) * 0.1, 1.0), max((north - south) * 0.1, 1.0)
+    # Keep the sites clear of the title, legend and timeline panels.
+    padding = {"padding_top_left": (390, 150), "padding_bottom_right": (330, 30)} if panels else {}
+    fmap.fit_bounds([[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]],
+                    **padding)
+
+
+def _context(data: PostureData, style: Style) -> tuple[PageContext, dict, dict, dict]:
+    scenario = data.scenario
+    colors = style.actor_colors(scenario.actors)
+    actor_index = {actor.id: index for index, actor in enumerate(scenario.actors)}
+    status_index = {status: index for index, status in enumerate(STATUSES)}
+    sources = {source.id: {"title": source.title, "publisher": source.publisher,
+                           "date": source.date.isoformat() if source.date else None,
+                           "url": source.url} for source in scenario.sources}
+    context = PageContext({
+        "actors": [{"id": actor.id, "name": actor.name, "color": colors[actor.id]}
+                   for actor in scenario.actors],
+        "statuses": list(STATUSES), "sources": sources, "style": style.js(),
+    })
+    return context, colors, actor_index, status_index
+
+
+def _page_title(figure: Figure, title: str) -> None:
+    figure.header.add_child(Element(f"<title>{text(title)}</title>"), name="title")
+    figure.header.add_child(Element('<meta charset="utf-8">'), name="charset")
+
+
+def _add_tiles(fmap: folium.Map, tiles: Tiles | None) -> None:
+    if tiles is not None:
+        folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, name=text(tiles.name),
+                         control=False).add_to(fmap)
+
+
+def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE,
+                tiles: Tiles | None = None) -> folium.Map:
+    """The main map: one radio-switchable layer per phase, overlays, legend and timeline.
+
+    Parameters
+    ----------
+    data : PostureData
+        From :func:`posturemap.geo.join.join`.
+    style : Style
+    tiles : Tiles, optional
+        A tile basemap; without it the page makes no network request.
+    """
+    scenario = data.scenario
+    fmap = offline_map()
+    figure = fmap.get_root()
+    install_assets(figure)
+    _page_title(figure, scenario.title)
+    context, colors, actor_index, status_index = _context(data, style)
+    fmap.add_child(context)
+    bounds = _focus_bounds(data)
+    fmap.add_child(basemap_layer(context=context, style=style, bounds=bounds))
+    _add_tiles(fmap, tiles)
+
+    from posturemap.geo.analyse import countries_frame
+
+    shaded = countries_frame(data)
+    if len(data.regions):
+        fmap.add_child(regions_layer(data.regions, context=context, style=style,
+                                     name=", ".join(data.regions["name"])))
+    for index, phase in enumerate(scenario.phases):
+        group = folium.FeatureGroup(name=text(f"{phase.label} ({phase.date.isoformat()})"),
+                                    overlay=False, show=index == 0)
+        if len(shaded):
+            shading = shading_layer(shaded, phase_id=phase.id, context=context, style=style,
+                                    name=f"{phase.label} shading")
+            shading.control = False
+            group.add_child(shading)
+        layer = sites_layer(data.sites, phase_id=phase.id, phase_label=phase.label,
+                            context=context, actor_index=actor_index, status_index=status_index,
+                            style=style, show=True)
+        layer.control = False
+        group.add_child(layer)
+        fmap.add_child(group)
+    if len(data.movements):
+        fmap.add_child(movements_layer(data.movements, context=context, actor_index=actor_index))
+    fmap.add_child(labels_layer(data.places[data.places["place"].isin(data.sites["place"])],
+                                context=context))
+    description = f"<p>{text(scenario.description)}</p>" if scenario.description else ""
+    fmap.add_child(HtmlPanel(f"<h1>{text(scenario.title)}</h1>{description}",
+                             css_class="pm-title"))
+    fmap.add_child(legend_panel(scenario.actors, colors, style, movements=bool(len(data.movements)),
+                                regions=list(data.regions["name"]), shading=bool(len(shaded))))
+    timeline = timeline_panel(scenario, data.places)
+    if timeline is not None:
+        fmap.add_child(timeline)
+    _fit(fmap, bounds, panels=True)
+    fmap.add_child(folium.LayerControl(collapsed=False, position="topright"))
+    pin_ids(figure)
+    return fmap
+
+
+def compare_page(data: PostureData, *, from_phase: str | None = None, to_phase: str | None = None,
+                 style: Style = DEFAULT_STYLE, tiles: Tiles | None = None) -> Figure:
+    """Two phases side by side (first and last by default), pans and zooms synced."""
+    scenario = data.scenario
+    ids = [phase.id for phase in scenario.phases]
+    chosen = [scenario.phase(from_phase or ids[0]), scenario.phase(to_phase or ids[-1])]
+    figure = Figure()
+    install_assets(figure)
+    _page_title(figure, f"{scenario.title}: {chosen[0].label} | {chosen[1].label}")
+    bounds = _focus_bounds(data)
+    maps = []
+    for side, phase in enumerate(chosen):
+        fmap = offline_map(width="50%", height="100%", left=f"{50 * side}%", top="0%",
+                           position="absolute")
+        figure.add_child(fmap)
+        context, colors, actor_index, status_index = _context(data, style)
+        fmap.add_child(context)
+        fmap.add_child(basemap_layer(context=context, style=style, bounds=bounds))
+        _add_tiles(fmap, tiles)
+        if len(data.regions):
+            fmap.add_child(regions_layer(data.regions, context=context, style=style,
+                                         name=", ".join(data.regions["name"])))
+        fmap.add_child(sites_layer(data.sites, phase_id=phase.id, phase_label=phase.label,
+                                   context=context, actor_index=actor_index,
+                                   status_index=status_index, style=style, overlay=True,
+                                   name="Sites"))
+        moves = data.movements[data.movements["phase"] == phase.id]
+        if len(moves):
+            fmap.add_child(movements_layer(moves, context=context, actor_index=actor_index))
+        fmap.add_child(HtmlPanel(f"{text(phase.label)} · {text(phase.date.isoformat())}",
+                                 css_class="pm-phase-tag"))
+        _fit(fmap, bounds)
+        maps.append(fmap)
+    maps[0].add_child(legend_panel(scenario.actors, colors, style,
+                                   movements=bool(len(data.movements)),
+                                   regions=list(data.regions["name"]), shading=False))
+    figure.html.add_child(Element('<div class="pm-compare-divider"></div>'), name="divider")
+    maps[1].add_child(SyncViews(maps[0]))
+    pin_ids(figure)
+    return figure
+
+
+class SyncViews(MacroElement):
+    """Keep the parent map's view and another map's view the same."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            PostureMap.sync({{ this.other.get_name() }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, other: folium.Map):
+        super().__init__()
+        self._name = "PmSync"
+        self.other = other

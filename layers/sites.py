@@ -1,0 +1,58 @@
+"""The sites layer: one circle per deployment, sized by personnel, coloured by actor."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+
+from posturemap.geo.export import json_value
+
+from .elements import DataLayer, PageContext
+from .style import Style
+
+
+def _value(value):
+    return json_value(value)
+
+
+def _count(value) -> int | None:
+    value = _value(value)
+    return None if value is None else int(value)
+
+
+def encode_sites(sites: gpd.GeoDataFrame, *, actor_index: dict[str, int],
+                 status_index: dict[str, int]) -> dict:
+    """Sites as columns (not one object per feature): compact and quick to parse."""
+    return {
+        "lat": [round(point.y, 5) for point in sites.geometry],
+        "lon": [round(point.x, 5) for point in sites.geometry],
+        "name": list(sites["name"]),
+        "actor": [actor_index[actor] for actor in sites["actor"]],
+        "status": [status_index[status] for status in sites["status"]],
+        "est": [_count(value) for value in sites["personnel"]],
+        "min": [_count(value) for value in sites["personnel_min"]],
+        "max": [_count(value) for value in sites["personnel_max"]],
+        "text": [_value(value) for value in sites["personnel_text"]],
+        "figures": [list(value) if isinstance(value, list) else [] for value in sites["figures"]],
+        "country": [_value(value) for value in sites["country_name"]],
+        "sahel": [bool(value) for value in sites["in_sahel"]],
+        "kind": list(sites["kind"]),
+        "note": [_value(value) for value in sites["note"]],
+        "sources": [list(value) for value in sites["sources"]],
+    }
+
+
+def sites_layer(sites: gpd.GeoDataFrame, *, phase_id: str, phase_label: str, context: PageContext,
+                actor_index: dict[str, int], status_index: dict[str, int], style: Style,
+                name: str | None = None, overlay: bool = False,
+                show: bool = True) -> DataLayer:
+    """Deployments of one phase as a switchable layer.
+
+    Bigger circles hold more people; a hollow dotted circle is a withdrawn
+    presence, a dashed one a presence of unknown size.  ``overlay=False``
+    makes the phases an exclusive, radio-style choice in the layer control.
+    """
+    in_phase = sites[sites["phase"] == phase_id]
+    data = encode_sites(in_phase, actor_index=actor_index, status_index=status_index)
+    return DataLayer("addSites", data, context, name=name or phase_label, overlay=overlay,
+                     show=show, extra={"phaseLabel": phase_label})
+

@@ -1,0 +1,3 @@
+from posturemap.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,175 @@
+"""The ``posturemap`` command: build, validate, geocode, diff.
+
+Exit status: 0 on success, 2 for bad input (each problem printed as
+``FILE:LINE: field: problem``), 1 for an unexpected failure (run again with
+``--debug`` for the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from posturemap.geo.errors import GeocodeError, PostureMapError, ScenarioError
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+DEFAULT_SCENARIO = "data/niger.yaml"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="posturemap",
+        description="Sourced maps of force posture before and after a change, with GIS exports.")
+    parser.add_argument("--version", action="version", version="posturemap 0.1.0")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+
+    build = commands.add_parser("build", help="write maps and GIS files for a scenario")
+    build.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
+                       help=f"scenario YAML (default: {DEFAULT_SCENARIO})")
+    build.add_argument("--out", default="output", help="output folder (default: output)")
+    build.add_argument("--online", action="store_true",
+                       help="geocode with Nominatim (network, 1 request/s, cached)")
+    build.add_argument("--tiles", metavar="PROVIDER",
+                       help="add a tile basemap from xyzservices, e.g. OpenStreetMap.Mapnik "
+                            "(the pages then load tiles from the network)")
+    common(build)
+
+    validate = commands.add_parser("validate", help="check scenario files and report every problem")
+    validate.add_argument("scenarios", nargs="+", metavar="FILE")
+    validate.add_argument("--no-geocode", action="store_true",
+                          help="check the format only, without placing the places")
+    common(validate)
+
+    geocode = commands.add_parser("geocode", help="place a name with the offline gazetteer")
+    geocode.add_argument("query")
+    geocode.add_argument("--country", help="ISO 3166 alpha-2 code to restrict the search")
+    geocode.add_argument("--kind", choices=["airbase", "base", "capital", "city", "country"],
+                         help="what the place is (a city named like a country, say)")
+    geocode.add_argument("--json", action="store_true", help="print JSON")
+    geocode.add_argument("--online", action="store_true", help="ask Nominatim instead")
+    common(geocode)
+
+    diff = commands.add_parser("diff", help="what changed between two phases")
+    diff.add_argument("scenario")
+    diff.add_argument("--from", dest="from_phase", help="phase id (default: the first)")
+    diff.add_argument("--to", dest="to_phase", help="phase id (default: the last)")
+    diff.add_argument("--json", action="store_true", help="print GeoJSON of the changes")
+    common(diff)
+    return parser
+
+
+def _build(args) -> int:
+    from posturemap.build import build, terminal_progress
+
+    tiles = None
+    if args.tiles:
+        from posturemap.layers.page import Tiles
+
+        try:
+            tiles = Tiles.from_provider(args.tiles)
+        except ValueError:
+            print(f"posturemap: --tiles: no tile provider called {args.tiles!r}; try "
+                  "OpenStreetMap.Mapnik or CartoDB.Positron", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    files = build(args.scenario, args.out, online=args.online, tiles=tiles,
+                  progress=terminal_progress)
+    print(f"wrote {len(files)} files to {args.out}/ (open {args.out}/index.html)")
+    return EXIT_OK
+
+
+def _validate(args) -> int:
+    from posturemap.build import prepare
+    from posturemap.geo.scenario import load_scenario
+
+    status = EXIT_OK
+    for path in args.scenarios:
+        try:
+            scenario = load_scenario(path) if args.no_geocode else prepare(path).scenario
+        except ScenarioError as error:
+            print(error, file=sys.stderr)
+            status = EXIT_BAD_INPUT
+            continue
+        print(f"{path}: valid ({len(scenario.phases)} phases, {len(scenario.places)} places, "
+              f"{len(scenario.deployments)} deployments)")
+    return status
+
+
+def _geocode(args) -> int:
+    from posturemap.geo.countries import country_name
+    from posturemap.geo.geocode import OnlineGeocoder, geocode_one
+
+    if args.online:
+        place = OnlineGeocoder().geocode(args.query, country=args.country)
+    else:
+        place = geocode_one(args.query, country=args.country.upper() if args.country else None,
+                            kind=args.kind)
+    if args.json:
+        print(json.dumps({"query": args.query, "name": place.matched, "country": place.country,
+                          "lat": place.lat, "lon": place.lon, "source": place.method},
+                         ensure_ascii=False))
+    else:
+        country = f", {country_name(place.country)} ({place.country})" if place.country else ""
+        print(f"{place.matched}{country}: {place.lat:.5f}, {place.lon:.5f} (from {place.method})")
+    return EXIT_OK
+
+
+def _diff(args) -> int:
+    from posturemap.build import prepare
+    from posturemap.geo.analyse import changes
+    from posturemap.geo.export import dumps, feature_collection
+
+    data = prepare(args.scenario)
+    phases = [phase.id for phase in data.scenario.phases]
+    for option, value in (("--from", args.from_phase), ("--to", args.to_phase)):
+        if value is not None and value not in phases:
+            print(f"{args.scenario}: {option}: unknown phase {value!r}; use one of: "
+                  f"{', '.join(phases)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    frame = changes(data, from_phase=args.from_phase, to_phase=args.to_phase)
+    if args.json:
+        sys.stdout.write(dumps(feature_collection(frame, name="changes")))
+        return EXIT_OK
+
+    def show(value) -> str:
+        return "?" if value is None or str(value) == "<NA>" else f"{int(value):,}"
+
+    first, last = frame["from_phase"].iloc[0], frame["to_phase"].iloc[0]
+    print(f"{data.scenario.title}: {first} -> {last}")
+    for _, row in frame.iterrows():
+        delta = "" if str(row["delta"]) == "<NA>" else f" ({int(row['delta']):+,})"
+        print(f"  {row['change']:<10} {row['actor_name']} at {row['name']}: "
+              f"{show(row['before'])} -> {show(row['after'])}{delta}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    handlers = {"build": _build, "validate": _validate, "geocode": _geocode, "diff": _diff}
+    try:
+        return handlers[args.command](args)
+    except ScenarioError as error:
+        print(error, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except GeocodeError as error:
+        print(f"posturemap: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except PostureMapError as error:
+        if args.debug:
+            raise
+        print(f"posturemap: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("posturemap: interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last resort: a short message, no traceback
+        if args.debug:
+            raise
+        print(f"posturemap: unexpected {type(error).__name__}: {error}. Nothing was changed on "
+              "disk. Run again with --debug for the traceback and report it.", file=sys.stderr)
+        return EXIT_FAILURE
