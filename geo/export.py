@@ -117,8 +117,10 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> Path
                 flat = flat.set_geometry(flat.geometry.map(
                     lambda geometry: shapely.geometry.MultiPolygon([geometry])
                     if geometry is not None and geometry.geom_type == "Polygon" else geometry))
+            # GeoPackage 1.2 opens without a warning in older GDAL (Debian's, QGIS LTR).
+            options = {} if path.exists() else {"dataset_options": {"VERSION": "1.2"}}
             pyogrio.write_dataframe(flat, path, layer=name, driver="GPKG",
-                                    append=path.exists(), promote_to_multi=False)
+                                    append=path.exists(), promote_to_multi=False, **options)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
     return path

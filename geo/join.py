@@ -66,7 +66,7 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
                     f", not in {country_name(declared)} ({declared}) as its `country:` says; "
                     "check lat/lon (not swapped?) or the query"))
         rows.append({
-            "place": place.id, "name": place.name, "kind": place.kind,
+            "id": place.id, "place": place.id, "name": place.name, "kind": place.kind,
             "country": declared if place.kind == "country" and declared else found,
             "in_sahel": bool(band.intersects(point)), "geocoded": where.method,
             "matched": where.matched, "note": place.note, "geometry": point,

@@ -104,4 +104,9 @@ class _Builder:
                 items.item_lines.append(item.start_mark.line + 1)
             return items
         assert isinstance(node, ScalarNode)
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.constructor.ConstructorError):
+            # A scalar that looks like a date but is not one (2024-13-01): keep the
+            # text so the validator reports it against its field.
+            return node.value

@@ -1,0 +1,146 @@
+"""A whole build: files, figures and sources, GIS validity, determinism, atomicity."""
+
+import hashlib
+import json
+import subprocess
+
+import geopandas as gpd
+import pyogrio
+import pytest
+
+from posturemap.build import OUTPUT_FILES, build
+from posturemap.cli import main
+from posturemap.geo.analyse import changes
+from posturemap.geo.scenario import load_scenario
+
+from .conftest import MINIMAL, NIGER
+
+GEOJSON_LAYERS = ["sites", "movements", "regions", "changes", "countries", "places"]
+
+
+def test_build_writes_every_file(niger_output):
+    for name in OUTPUT_FILES:
+        assert (niger_output / name).is_file(), name
+        assert (niger_output / name).stat().st_size > 0, name
+
+
+def test_sites_carry_the_reported_figures_and_sources(niger_output):
+    sites = gpd.read_file(niger_output / "geojson" / "sites.geojson")
+    scenario = load_scenario(NIGER)
+    assert len(sites) == len(scenario.deployments)
+    niger = sites[(sites["place"] == "niger") & (sites["actor"] == "us")].set_index("phase")
+    ordered = niger.loc["withdrawal-ordered"]
+    assert "about 1,000" in ordered["personnel_text"] and "over a thousand" in ordered["personnel_text"]
+    assert (ordered["personnel"], ordered["personnel_min"]) == (1000, 900)
+    assert niger.loc["after-withdrawal", "personnel"] == 0
+    assert niger.loc["after-withdrawal", "status"] == "withdrawn"
+    chad = sites[(sites["place"] == "chad") & (sites["phase"] == "withdrawal-ordered")].iloc[0]
+    assert chad["personnel_text"] == "approximately 100"
+    assert (chad["personnel_min"], chad["personnel"], chad["personnel_max"]) == (90, 100, 110)
+    assert chad["country"] == "TD" and bool(chad["in_sahel"])
+    raw = json.loads((niger_output / "geojson" / "sites.geojson").read_text(encoding="utf-8"))
+    for feature in raw["features"]:
+        assert isinstance(feature["properties"]["sources"], list)
+        assert feature["properties"]["sources"], feature["id"]
+
+
+def test_every_cited_source_exists(niger_output):
+    scenario = load_scenario(NIGER)
+    known = {source.id for source in scenario.sources}
+    raw = json.loads((niger_output / "geojson" / "sites.geojson").read_text(encoding="utf-8"))
+    cited = {ref.split("#")[0] for f in raw["features"] for ref in f["properties"]["sources"]}
+    assert cited <= known
+
+
+def test_changes_show_us_withdrawn_and_russia_arriving(niger_data):
+    frame = changes(niger_data).set_index("id")
+    assert frame.loc["niger/us", "change"] == "withdrawn"
+    assert frame.loc["niger/us", "delta"] == -1000
+    assert frame.loc["niamey/russia", "change"] == "new"
+    between = changes(niger_data, from_phase="before-coup", to_phase="withdrawal-ordered")
+    assert between.set_index("id").loc["niger/france", "change"] == "withdrawn"
+
+
+def test_diff_command(capsys):
+    assert main(["diff", str(NIGER), "--from", "before-coup", "--to", "after-withdrawal"]) == 0
+    out = capsys.readouterr().out
+    assert "withdrawn  United States at Niger: 1,000 -> 0 (-1,000)" in out
+    assert main(["diff", str(NIGER), "--from", "nope"]) == 2
+
+
+@pytest.mark.parametrize("layer", GEOJSON_LAYERS)
+def test_geojson_is_rfc7946(niger_output, layer):
+    data = json.loads((niger_output / "geojson" / f"{layer}.geojson").read_text(encoding="utf-8"))
+    assert "crs" not in data
+    assert data["type"] == "FeatureCollection"
+    ids = [feature["id"] for feature in data["features"]]
+    assert len(ids) == len(set(ids))
+
+    def decimals(value):
+        if isinstance(value, list):
+            return max((decimals(item) for item in value), default=0)
+        text = repr(value)
+        return len(text.split(".")[1]) if "." in text else 0
+
+    for feature in data["features"]:
+        assert decimals(feature["geometry"]["coordinates"]) <= 6
+
+
+@pytest.mark.parametrize("layer", GEOJSON_LAYERS)
+def test_geojson_passes_a_validator(niger_output, layer):
+    import geojson_validator
+
+    path = niger_output / "geojson" / f"{layer}.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert geojson_validator.validate_structure(data) == {}
+    result = geojson_validator.validate_geometries(data)
+    assert (result["invalid"], result["problematic"], result["skipped_validation"]) == ({}, {}, [])
+
+
+@pytest.mark.parametrize("layer", GEOJSON_LAYERS)
+def test_gdal_reads_geojson_without_warning(niger_output, ogrinfo, layer):
+    path = niger_output / "geojson" / f"{layer}.geojson"
+    result = subprocess.run([ogrinfo, "-ro", "-al", "-so", str(path)], capture_output=True,
+                            text=True, check=True)
+    assert "Warning" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+    assert f"Layer name: {layer}" in result.stdout
+
+
+def test_gdal_reads_the_geopackage(niger_output, ogrinfo):
+    path = niger_output / "posture.gpkg"
+    result = subprocess.run([ogrinfo, "-ro", "-so", str(path)], capture_output=True, text=True,
+                            check=True)
+    assert "Warning" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+    layers = {name for name, _ in pyogrio.list_layers(path)}
+    assert layers == set(GEOJSON_LAYERS)
+    sites = gpd.read_file(path, layer="sites")
+    chad = sites[(sites["place"] == "chad") & (sites["phase"] == "withdrawal-ordered")].iloc[0]
+    assert chad["personnel"] == 100
+
+
+def digest(folder):
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_two_builds_are_byte_identical(tmp_path, niger_output):
+    build(NIGER, tmp_path / "again")
+    assert digest(tmp_path / "again") == digest(niger_output)
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path, write_scenario):
+    out = tmp_path / "out"
+    build(write_scenario(MINIMAL), out)
+    before = digest(out)
+    broken = write_scenario(MINIMAL.replace('"about 1,000"', '"lots"'), name="broken.yaml")
+    assert main(["build", str(broken), "--out", str(out)]) == 2
+    assert digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_build_refuses_a_folder_it_did_not_write(tmp_path, write_scenario, capsys):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.docx").write_text("precious", encoding="utf-8")
+    assert main(["build", str(write_scenario(MINIMAL)), "--out", str(tmp_path / "mine")]) == 2
+    assert "did not write" in capsys.readouterr().err
+    assert (tmp_path / "mine" / "thesis.docx").read_text(encoding="utf-8") == "precious"
