@@ -1,0 +1,140 @@
+"""The pages in a real headless Chromium, with every network request blocked."""
+
+from pathlib import Path
+
+import pytest
+
+from posturemap.build import build
+from posturemap.geo.scenario import load_scenario
+
+from .conftest import MINIMAL, NIGER
+
+pytestmark = pytest.mark.browser
+
+
+def open_page(browser, path: Path):
+    """Open a built page offline; return the page, its JS errors and attempted requests."""
+    page = browser.new_page(viewport={"width": 1400, "height": 850})
+    page.set_default_timeout(10_000)
+    errors, requests = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+
+    def route(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            requests.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function(
+        "() => typeof L !== 'undefined' && document.querySelector('.leaflet-overlay-pane canvas')")
+    return page, errors, requests
+
+
+def circle_count(page) -> int:
+    return page.evaluate("""() => {
+        let n = 0;
+        document.querySelectorAll('.leaflet-container').forEach(() => {});
+        for (const key of Object.keys(window)) {
+            const map = window[key];
+            if (map && map instanceof L.Map) map.eachLayer(l => { if (l instanceof L.CircleMarker) n++; });
+        }
+        return n;
+    }""")
+
+
+def test_index_works_offline_with_controls(browser, niger_output, tmp_path):
+    page, errors, requests = open_page(browser, niger_output / "index.html")
+    assert errors == []
+    assert requests == []
+    assert page.locator(".leaflet-control-layers-base input[type=radio]").count() == 3
+    assert page.locator(".pm-legend").is_visible()
+    assert page.locator(".pm-timeline").is_visible()
+    assert "Sahel band" in page.locator(".leaflet-control-layers-overlays").inner_text()
+    page.screenshot(path=str(tmp_path / "index.png"))
+
+
+def test_phase_switch_shows_that_phases_markers(browser, niger_output):
+    page, errors, _ = open_page(browser, niger_output / "index.html")
+    radios = page.locator(".leaflet-control-layers-base input[type=radio]")
+    counts = []
+    for index in range(radios.count()):
+        radios.nth(index).check()
+        counts.append(circle_count(page))
+    scenario = load_scenario(NIGER)
+    expected = [sum(d.phase == phase.id for d in scenario.deployments) for phase in scenario.phases]
+    assert counts == expected
+    assert errors == []
+
+
+def test_popup_shows_reported_figure_range_and_sources(browser, niger_output):
+    page, errors, _ = open_page(browser, niger_output / "index.html")
+    page.locator(".leaflet-control-layers-base input[type=radio]").nth(1).check()
+    page.evaluate("""() => {
+        for (const key of Object.keys(window)) {
+            const map = window[key];
+            if (map && map instanceof L.Map) map.eachLayer(l => {
+                if (l instanceof L.CircleMarker && l.getTooltip() &&
+                    l.getTooltip().getContent().textContent.startsWith('Chad')) l.openPopup();
+            });
+        }
+    }""")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "approximately 100" in text
+    assert "90–110" in text
+    assert "¶3" in text
+    assert errors == []
+
+
+def test_compare_page_syncs_and_labels_sides(browser, niger_output, tmp_path):
+    page, errors, requests = open_page(browser, niger_output / "compare.html")
+    assert errors == [] and requests == []
+    tags = page.locator(".pm-phase-tag").all_inner_texts()
+    assert tags == ["Before the coup · 2023-07-01", "After the withdrawal · 2024-09-15"]
+    zooms = page.evaluate("""() => Object.values(window).filter(m => m instanceof L.Map)
+        .map(m => { return m; }).length""")
+    assert zooms == 2
+    page.evaluate("""() => { const maps = Object.values(window).filter(m => m instanceof L.Map);
+        maps[0].setView([15, 5], 7, {animate: false}); }""")
+    views = page.evaluate("""() => Object.values(window).filter(m => m instanceof L.Map)
+        .map(m => [m.getZoom(), Math.round(m.getCenter().lat), Math.round(m.getCenter().lng)])""")
+    assert views[0] == views[1] == [7, 15, 5]
+    page.screenshot(path=str(tmp_path / "compare.png"))
+
+
+PAYLOAD = '<img src=x onerror="window.pwned=1;alert(1)"><script>window.pwned=2</script>${window.pwned=3}`'
+
+
+def hostile_scenario() -> str:
+    text = MINIMAL
+    for original in ("title: Minimal", "name: United States", "title: A report",
+                     "name: Niamey", "label: Before"):
+        key, _, value = original.partition(": ")
+        text = text.replace(original, f"{key}: '{value} {PAYLOAD}'")
+    text = text.replace("sources: [report#2]}",
+                        f"sources: [report#2], note: '{PAYLOAD}'}}")
+    text += f"events:\n  - {{date: 2024-02-01, place: niamey, text: '{PAYLOAD}', sources: [report]}}\n"
+    text += f"description: '{PAYLOAD} </script><script>window.pwned=4</script>'\n"
+    return text
+
+
+@pytest.mark.parametrize("page_name", ["index.html", "compare.html"])
+def test_hostile_text_never_runs(browser, write_scenario, tmp_path, page_name):
+    out = tmp_path / "hostile"
+    build(write_scenario(hostile_scenario()), out)
+    page, errors, requests = open_page(browser, out / page_name)
+    page.evaluate("""() => { for (const key of Object.keys(window)) {
+        const map = window[key];
+        if (map && map instanceof L.Map) map.eachLayer(l => { if (l.openPopup && l.getPopup && l.getPopup()) l.openPopup(); });
+    } }""")
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => window.pwned") is None
+    assert errors == []
+    assert requests == []  # the <img src=x> never became an element that loads
+    assert page.locator("img[src=x]").count() == 0
+    assert PAYLOAD.split("<script>")[0] in page.locator("body").inner_text() or page_name == "compare.html"
