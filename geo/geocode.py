@@ -111,13 +111,21 @@ class GazetteerGeocoder(Geocoder):
         super().__init__(timeout=1, user_agent=settings.ONLINE_USER_AGENT)
         self.bounds = bounds
 
-    def candidates(self, query: str, *, country_codes: Iterable[str] | str | None = None,
-                   kind: str | None = None) -> list[tuple[GazetteerPlace, float]]:
+    def candidates(
+        self,
+        query: str,
+        *,
+        country_codes: Iterable[str] | str | None = None,
+        kind: str | None = None,
+        bounds: Bounds | None = None,
+    ) -> list[tuple[GazetteerPlace, float]]:
         """All matches for ``query``, best first, with their scores.
 
-        Places closer than :data:`settings.SAME_PLACE_KM` to a better match are
-        merged into it.
+        ``bounds`` (west, south, east, north) replaces the geocoder's own area
+        for this query.  Places closer than :data:`settings.SAME_PLACE_KM` to a
+        better match are merged into it.
         """
+        bounds = bounds if bounds is not None else self.bounds
         codes = {country_codes} if isinstance(country_codes, str) else set(country_codes or ())
         codes = {code.upper() for code in codes}
         name = query.strip()
@@ -143,20 +151,29 @@ class GazetteerGeocoder(Geocoder):
         elif kind in SETTLEMENT_KINDS:
             matches = towns
         ranked = sorted(
-            ((place, _score(place, primary, self.bounds)) for place, primary in matches),
+            ((place, _score(place, primary, bounds)) for place, primary in matches),
             key=lambda item: (-item[1], item[0].geonameid),
         )
         distinct: list[tuple[GazetteerPlace, float]] = []
         for place, score in ranked:
-            if all(distance_km(place.lat, place.lon, kept.lat, kept.lon) > settings.SAME_PLACE_KM
-                   for kept, _ in distinct):
+            if all(
+                distance_km(place.lat, place.lon, kept.lat, kept.lon) > settings.SAME_PLACE_KM
+                for kept, _ in distinct
+            ):
                 distinct.append((place, score))
         return distinct
 
-    def geocode(self, query: str, *, exactly_one: bool = True,
-                country_codes: Iterable[str] | str | None = None,
-                viewbox: tuple | None = None, bounded: bool = False,
-                kind: str | None = None, timeout: object = None) -> Location | list | None:
+    def geocode(
+        self,
+        query: str,
+        *,
+        exactly_one: bool = True,
+        country_codes: Iterable[str] | str | None = None,
+        viewbox: tuple | None = None,
+        bounded: bool = False,
+        kind: str | None = None,
+        timeout: object = None,
+    ) -> Location | list | None:
         """Geocode ``query`` like geopy's geocoders do.
 
         Returns ``None`` when nothing matches.  With ``exactly_one`` it raises
@@ -165,23 +182,20 @@ class GazetteerGeocoder(Geocoder):
         corners, as geopy's Nominatim takes them) biases the choice, and with
         ``bounded`` restricts it.
         """
-        saved = self.bounds
+        bounds = self.bounds
         if viewbox is not None:
             (lat1, lon1), (lat2, lon2) = ((float(corner[0]), float(corner[1])) for corner in viewbox)
-            self.bounds = (min(lon1, lon2), min(lat1, lat2), max(lon1, lon2), max(lat1, lat2))
-        try:
-            found = self.candidates(query, country_codes=country_codes, kind=kind)
-            if bounded and self.bounds is not None:
-                found = [(place, score) for place, score in found if _in_bounds(place, self.bounds)]
-        finally:
-            self.bounds = saved
+            bounds = (min(lon1, lon2), min(lat1, lat2), max(lon1, lon2), max(lat1, lat2))
+        found = self.candidates(query, country_codes=country_codes, kind=kind, bounds=bounds)
+        if bounded and bounds is not None:
+            found = [(place, score) for place, score in found if _in_bounds(place, bounds)]
         if not found:
             return None
         locations = [self._location(place) for place, _ in found]
         if not exactly_one:
             return locations
         if len(found) > 1:
-            (best, best_score), (second, second_score) = found[0], found[1]
+            best_score, second_score = found[0][1], found[1][1]
             margin = math.log10(settings.POPULATION_DOMINANCE)
             if best_score - second_score < margin:
                 close = [place for place, score in found if best_score - score < margin]
@@ -200,22 +214,34 @@ class GazetteerGeocoder(Geocoder):
 
     @staticmethod
     def _location(place: GazetteerPlace) -> Location:
-        raw = {"geonameid": place.geonameid, "name": place.name, "country": place.country,
-               "population": place.population, "feature": place.feature}
+        raw = {
+            "geonameid": place.geonameid,
+            "name": place.name,
+            "country": place.country,
+            "population": place.population,
+            "feature": place.feature,
+        }
         return Location(f"{place.name}, {place.country}", (place.lat, place.lon, 0.0), raw)
 
 
-def geocode_one(query: str, *, country: str | None = None, kind: str | None = None,
-                bounds: Bounds | None = None,
-                geocoder: GazetteerGeocoder | None = None) -> ResolvedPlace:
+def geocode_one(
+    query: str,
+    *,
+    country: str | None = None,
+    kind: str | None = None,
+    bounds: Bounds | None = None,
+    geocoder: GazetteerGeocoder | None = None,
+) -> ResolvedPlace:
     """Resolve one name offline, or raise a :class:`GeocodeError` that says why not."""
     geocoder = geocoder or GazetteerGeocoder(bounds=bounds)
     location = geocoder.geocode(query, country_codes=country, kind=kind)
     if location is None:
-        raise PlaceNotFoundError(query if not country else f"{query} (country {country})",
-                                 geocoder.suggestions(query))
-    return ResolvedPlace(location.latitude, location.longitude, "gazetteer",
-                         location.raw["name"], location.raw["country"])
+        raise PlaceNotFoundError(
+            query if not country else f"{query} (country {country})", geocoder.suggestions(query)
+        )
+    return ResolvedPlace(
+        location.latitude, location.longitude, "gazetteer", location.raw["name"], location.raw["country"]
+    )
 
 
 class OnlineGeocoder:
@@ -225,8 +251,9 @@ class OnlineGeocoder:
     request.  Failures are raised as :class:`GeocoderServiceError`.
     """
 
-    def __init__(self, *, cache_path: Path | None = None,
-                 geocode: Callable[..., Location | None] | None = None):
+    def __init__(
+        self, *, cache_path: Path | None = None, geocode: Callable[..., Location | None] | None = None
+    ):
         self.cache_path = cache_path or settings.cache_dir() / "nominatim-cache.json"
         self._cache: dict[str, list | None] = {}
         if self.cache_path.exists():
@@ -239,15 +266,17 @@ class OnlineGeocoder:
             from geopy.geocoders import Nominatim
 
             nominatim = Nominatim(user_agent=settings.ONLINE_USER_AGENT, timeout=10)
-            self._geocode = RateLimiter(nominatim.geocode,
-                                        min_delay_seconds=settings.ONLINE_MIN_DELAY_SECONDS,
-                                        max_retries=2, swallow_exceptions=False)
+            self._geocode = RateLimiter(
+                nominatim.geocode,
+                min_delay_seconds=settings.ONLINE_MIN_DELAY_SECONDS,
+                max_retries=2,
+                swallow_exceptions=False,
+            )
         return self._geocode
 
     @staticmethod
     def cache_key(query: str, country: str | None) -> str:
-        request = json.dumps({"q": normalize(query), "country": (country or "").lower()},
-                             sort_keys=True)
+        request = json.dumps({"q": normalize(query), "country": (country or "").lower()}, sort_keys=True)
         return hashlib.sha256(request.encode()).hexdigest()
 
     def geocode(self, query: str, *, country: str | None = None) -> ResolvedPlace:
@@ -260,11 +289,11 @@ class OnlineGeocoder:
             except GeopyError as error:
                 msg = f"online geocoding of {query!r} failed: {error}; retry later or add lat/lon"
                 raise GeocoderServiceError(msg) from error
-            self._cache[key] = (None if location is None else
-                                [location.latitude, location.longitude, location.address])
+            self._cache[key] = (
+                None if location is None else [location.latitude, location.longitude, location.address]
+            )
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            self.cache_path.write_text(json.dumps(self._cache, sort_keys=True, indent=0),
-                                       encoding="utf-8")
+            self.cache_path.write_text(json.dumps(self._cache, sort_keys=True, indent=0), encoding="utf-8")
         hit = self._cache[key]
         if hit is None:
             raise PlaceNotFoundError(query)
@@ -289,13 +318,17 @@ def scenario_bounds(scenario) -> Bounds | None:
                 boxes.append(country.geometry.bounds)
     if not boxes:
         return None
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
-def resolve_places(scenario, *, online: bool = False,
-                   progress: Callable[[int, int, str], None] | None = None
-                   ) -> dict[str, ResolvedPlace]:
+def resolve_places(
+    scenario, *, online: bool = False, progress: Callable[[int, int, str], None] | None = None
+) -> dict[str, ResolvedPlace]:
     """Place every place of a scenario.
 
     Explicit ``lat``/``lon`` always win.  Otherwise the ``query`` (or the
@@ -317,19 +350,18 @@ def resolve_places(scenario, *, online: bool = False,
         if progress:
             progress(number, total, place.name)
         if place.lat is not None and place.lon is not None:
-            resolved[place.id] = ResolvedPlace(place.lat, place.lon, "coordinates", None,
-                                               place.country)
+            resolved[place.id] = ResolvedPlace(place.lat, place.lon, "coordinates", None, place.country)
             continue
         query = place.query or place.name
         try:
             if remote is not None:
                 resolved[place.id] = remote.geocode(query, country=place.country)
             else:
-                resolved[place.id] = geocode_one(query, country=place.country, kind=place.kind,
-                                                 geocoder=offline)
+                resolved[place.id] = geocode_one(
+                    query, country=place.country, kind=place.kind, geocoder=offline
+                )
         except GeocodeError as error:
-            problems.append(Problem(str(scenario.path), place.line, f"places.{place.id}.query",
-                                    str(error)))
+            problems.append(Problem(str(scenario.path), place.line, f"places.{place.id}.query", str(error)))
     if problems:
         raise ScenarioError(problems)
     return resolved

@@ -14,7 +14,7 @@ import pandas as pd
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
-from .countries import country_at, country_name, countries
+from .countries import countries, country_at, country_name
 from .errors import Problem, ScenarioError
 from .geocode import ResolvedPlace, distance_km
 from .regions import region_geometry, sahel_band
@@ -60,17 +60,30 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
         if declared and found != declared and declared in countries():
             outline = countries()[declared].geometry
             if outline is not None and outline.distance(point) > COUNTRY_TOLERANCE_DEGREES:
-                problems.append(Problem(
-                    str(scenario.path), place.line, f"places.{place.id}",
-                    f"lies at {where.lat:.4f}, {where.lon:.4f}, in {country_name(found) or 'no country'}"
-                    f", not in {country_name(declared)} ({declared}) as its `country:` says; "
-                    "check lat/lon (not swapped?) or the query"))
-        rows.append({
-            "id": place.id, "place": place.id, "name": place.name, "kind": place.kind,
-            "country": declared if place.kind == "country" and declared else found,
-            "in_sahel": bool(band.intersects(point)), "geocoded": where.method,
-            "matched": where.matched, "note": place.note, "geometry": point,
-        })
+                problems.append(
+                    Problem(
+                        str(scenario.path),
+                        place.line,
+                        f"places.{place.id}",
+                        f"lies at {where.lat:.4f}, {where.lon:.4f}, in {country_name(found) or 'no country'}"
+                        f", not in {country_name(declared)} ({declared}) as its `country:` says; "
+                        "check lat/lon (not swapped?) or the query",
+                    )
+                )
+        rows.append(
+            {
+                "id": place.id,
+                "place": place.id,
+                "name": place.name,
+                "kind": place.kind,
+                "country": declared if place.kind == "country" and declared else found,
+                "in_sahel": bool(band.intersects(point)),
+                "geocoded": where.method,
+                "matched": where.matched,
+                "note": place.note,
+                "geometry": point,
+            }
+        )
     if problems:
         raise ScenarioError(problems)
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
@@ -84,21 +97,32 @@ def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFram
     for deployment in scenario.deployments:
         place = by_place.loc[deployment.place]
         personnel = deployment.personnel
-        rows.append({
-            "id": f"{deployment.place}/{deployment.actor}/{deployment.phase}",
-            "place": deployment.place, "name": place["name"], "kind": place["kind"],
-            "actor": deployment.actor, "actor_name": scenario.actor(deployment.actor).name,
-            "phase": deployment.phase, "phase_label": scenario.phase(deployment.phase).label,
-            "phase_date": scenario.phase(deployment.phase).date.isoformat(),
-            "phase_index": phase_order[deployment.phase],
-            "personnel": personnel.estimate, "personnel_text": personnel.text,
-            "personnel_min": personnel.minimum, "personnel_max": personnel.maximum,
-            "figures": [str(figure) for figure in deployment.figures],
-            "status": deployment.status, "country": place["country"],
-            "country_name": country_name(place["country"]), "in_sahel": bool(place["in_sahel"]),
-            "sources": _refs(deployment.sources), "note": deployment.note,
-            "geometry": place.geometry,
-        })
+        rows.append(
+            {
+                "id": f"{deployment.place}/{deployment.actor}/{deployment.phase}",
+                "place": deployment.place,
+                "name": place["name"],
+                "kind": place["kind"],
+                "actor": deployment.actor,
+                "actor_name": scenario.actor(deployment.actor).name,
+                "phase": deployment.phase,
+                "phase_label": scenario.phase(deployment.phase).label,
+                "phase_date": scenario.phase(deployment.phase).date.isoformat(),
+                "phase_index": phase_order[deployment.phase],
+                "personnel": personnel.estimate,
+                "personnel_text": personnel.text,
+                "personnel_min": personnel.minimum,
+                "personnel_max": personnel.maximum,
+                "figures": [str(figure) for figure in deployment.figures],
+                "status": deployment.status,
+                "country": place["country"],
+                "country_name": country_name(place["country"]),
+                "in_sahel": bool(place["in_sahel"]),
+                "sources": _refs(deployment.sources),
+                "note": deployment.note,
+                "geometry": place.geometry,
+            }
+        )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS) if rows else _empty_sites()
     for column in ("personnel", "personnel_min", "personnel_max"):
         frame[column] = pd.array(frame[column], dtype="Int64")
@@ -106,9 +130,29 @@ def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFram
 
 
 def _empty_sites() -> gpd.GeoDataFrame:
-    columns = ["id", "place", "name", "kind", "actor", "actor_name", "phase", "phase_label",
-               "phase_date", "phase_index", "personnel", "personnel_text", "personnel_min",
-               "personnel_max", "figures", "status", "country", "country_name", "in_sahel", "sources", "note"]
+    columns = [
+        "id",
+        "place",
+        "name",
+        "kind",
+        "actor",
+        "actor_name",
+        "phase",
+        "phase_label",
+        "phase_date",
+        "phase_index",
+        "personnel",
+        "personnel_text",
+        "personnel_min",
+        "personnel_max",
+        "figures",
+        "status",
+        "country",
+        "country_name",
+        "in_sahel",
+        "sources",
+        "note",
+    ]
     return gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS)
 
 
@@ -126,33 +170,62 @@ def movements_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoData
         start = by_place.loc[movement.origin].geometry
         end = by_place.loc[movement.destination].geometry
         personnel = movement.personnel
-        rows.append({
-            "id": f"{movement.origin}>{movement.destination}/{movement.actor}/{movement.phase}/{index}",
-            "actor": movement.actor, "actor_name": scenario.actor(movement.actor).name,
-            "from": movement.origin, "to": movement.destination,
-            "from_name": by_place.loc[movement.origin, "name"],
-            "to_name": by_place.loc[movement.destination, "name"],
-            "phase": movement.phase, "phase_label": scenario.phase(movement.phase).label,
-            "personnel": personnel.estimate, "personnel_text": personnel.text,
-            "personnel_min": personnel.minimum, "personnel_max": personnel.maximum,
-            "kind": movement.kind,
-            "distance_km": round(distance_km(start.y, start.x, end.y, end.x), 1),
-            "sources": _refs(movement.sources), "note": movement.note,
-            "geometry": geodesic_line(start, end),
-        })
-    columns = ["id", "actor", "actor_name", "from", "to", "from_name", "to_name", "phase",
-               "phase_label", "personnel", "personnel_text", "personnel_min", "personnel_max",
-               "kind", "distance_km", "sources", "note"]
-    frame = (gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS) if rows else
-             gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS))
+        rows.append(
+            {
+                "id": f"{movement.origin}>{movement.destination}/{movement.actor}/{movement.phase}/{index}",
+                "actor": movement.actor,
+                "actor_name": scenario.actor(movement.actor).name,
+                "from": movement.origin,
+                "to": movement.destination,
+                "from_name": by_place.loc[movement.origin, "name"],
+                "to_name": by_place.loc[movement.destination, "name"],
+                "phase": movement.phase,
+                "phase_label": scenario.phase(movement.phase).label,
+                "personnel": personnel.estimate,
+                "personnel_text": personnel.text,
+                "personnel_min": personnel.minimum,
+                "personnel_max": personnel.maximum,
+                "kind": movement.kind,
+                "distance_km": round(distance_km(start.y, start.x, end.y, end.x), 1),
+                "sources": _refs(movement.sources),
+                "note": movement.note,
+                "geometry": geodesic_line(start, end),
+            }
+        )
+    columns = [
+        "id",
+        "actor",
+        "actor_name",
+        "from",
+        "to",
+        "from_name",
+        "to_name",
+        "phase",
+        "phase_label",
+        "personnel",
+        "personnel_text",
+        "personnel_min",
+        "personnel_max",
+        "kind",
+        "distance_km",
+        "sources",
+        "note",
+    ]
+    frame = (
+        gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+        if rows
+        else gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS)
+    )
     for column in ("personnel", "personnel_min", "personnel_max"):
         frame[column] = pd.array(frame[column], dtype="Int64")
     return frame
 
 
 def regions_frame(scenario: Scenario) -> gpd.GeoDataFrame:
-    rows = [{"id": region.id, "name": region.name, "geometry": region_geometry(region)}
-            for region in scenario.regions]
+    rows = [
+        {"id": region.id, "name": region.name, "geometry": region_geometry(region)}
+        for region in scenario.regions
+    ]
     if not rows:
         return gpd.GeoDataFrame({"id": [], "name": []}, geometry=[], crs=CRS)
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
@@ -161,5 +234,10 @@ def regions_frame(scenario: Scenario) -> gpd.GeoDataFrame:
 def join(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> PostureData:
     """Turn a validated scenario and its resolved places into GeoDataFrames."""
     places = places_frame(scenario, resolved)
-    return PostureData(scenario, places, sites_frame(scenario, places),
-                       movements_frame(scenario, places), regions_frame(scenario))
+    return PostureData(
+        scenario,
+        places,
+        sites_frame(scenario, places),
+        movements_frame(scenario, places),
+        regions_frame(scenario),
+    )

@@ -29,11 +29,37 @@ ACCEPTED_FORMS = (
 )
 
 _UNITS = {
-    "zero": 0, "none": 0, "no": 0, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3,
-    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "zero": 0,
+    "none": 0,
+    "no": 0,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
     "ninety": 90,
 }
 _SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "k": 1000, "million": 1_000_000}
@@ -175,9 +201,7 @@ def parse_personnel(value: object) -> Personnel:
         if text == vague:
             return Personnel(original, minimum, maximum, round((minimum + maximum) / 2))
 
-    range_match = re.fullmatch(
-        rf"(?:between\s+)?({_QUANTITY})\s*(?:-|to|and)\s*({_QUANTITY})", text
-    )
+    range_match = re.fullmatch(rf"(?:between\s+)?({_QUANTITY})\s*(?:-|to|and)\s*({_QUANTITY})", text)
     if range_match:
         low, high = _quantity(range_match.group(1)), _quantity(range_match.group(2))
         if low is not None and high is not None:
@@ -191,7 +215,7 @@ def parse_personnel(value: object) -> Personnel:
 
     for qualifier, rule in settings.PERSONNEL_RULES:
         if text.startswith(qualifier):
-            rest = text[len(qualifier):].strip()
+            rest = text[len(qualifier) :].strip()
             amount = _quantity(rest) if re.fullmatch(_QUANTITY, rest) else None
             if amount is None:
                 break

@@ -21,8 +21,11 @@ def sahel_band() -> BaseGeometry:
     ``geojson:`` region when a precise outline matters.
     """
     south, north = settings.SAHEL_LATITUDE_BAND
-    outlines = [countries()[code].geometry for code in settings.SAHEL_COUNTRIES
-                if countries()[code].geometry is not None]
+    outlines = [
+        countries()[code].geometry
+        for code in settings.SAHEL_COUNTRIES
+        if countries()[code].geometry is not None
+    ]
     return shapely.intersection(shapely.union_all(outlines), box(-180, south, 180, north))
 
 
@@ -31,6 +34,11 @@ def region_geometry(region) -> BaseGeometry:
     if region.builtin == "sahel":
         return sahel_band()
     if region.countries:
-        return shapely.union_all([countries()[code].geometry for code in region.countries
-                                  if countries()[code].geometry is not None])
+        return shapely.union_all(
+            [
+                countries()[code].geometry
+                for code in region.countries
+                if countries()[code].geometry is not None
+            ]
+        )
     return shape(region.geometry)

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -203,7 +204,9 @@ def load_scenario(path: str | Path) -> Scenario:
         )
     if not isinstance(document, LocatedDict):
         raise ScenarioError.single(
-            path, getattr(document, "line", 1), "",
+            path,
+            getattr(document, "line", 1),
+            "",
             f"the top level is a {_kind(document)}, not a mapping; it needs keys such as "
             "`title:`, `phases:`, `places:` and `deployments:`",
         )
@@ -234,9 +237,7 @@ def _read_text(path: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ScenarioError.single(
-            path, line, "", "is not UTF-8 text; save it as UTF-8"
-        ) from None
+        raise ScenarioError.single(path, line, "", "is not UTF-8 text; save it as UTF-8") from None
     if not text.strip():
         raise ScenarioError.single(
             path, 1, "", "the file is empty; start from data/niger.yaml or the README's format"
@@ -271,17 +272,20 @@ class _Validator:
         value = record.get(key)
         if value is None:
             if required:
-                self.problem(record.line_of(key), f"{where}.{key}".lstrip("."),
-                             f"missing; add `{key}:` with a text value")
+                self.problem(
+                    record.line_of(key),
+                    f"{where}.{key}".lstrip("."),
+                    f"missing; add `{key}:` with a text value",
+                )
             return None
         if isinstance(value, (dict, list)):
-            self.problem(record.line_of(key), f"{where}.{key}".lstrip("."),
-                         f"expected text, got a {_kind(value)}")
+            self.problem(
+                record.line_of(key), f"{where}.{key}".lstrip("."), f"expected text, got a {_kind(value)}"
+            )
             return None
         text = str(value).strip()
         if required and not text:
-            self.problem(record.line_of(key), f"{where}.{key}".lstrip("."),
-                         "is empty; give it a value")
+            self.problem(record.line_of(key), f"{where}.{key}".lstrip("."), "is empty; give it a value")
             return None
         return text or None
 
@@ -297,15 +301,17 @@ class _Validator:
         if isinstance(value, dt.date):
             return value
         text = str(value).strip()
-        for pattern, fmt in ((r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"), (r"\d{4}-\d{2}", "%Y-%m"),
-                             (r"\d{4}", "%Y")):
+        for pattern, fmt in ((r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"), (r"\d{4}-\d{2}", "%Y-%m"), (r"\d{4}", "%Y")):
             if re.fullmatch(pattern, text):
                 try:
                     return dt.datetime.strptime(text, fmt).date()
                 except ValueError:
                     break
-        self.problem(record.line_of(key), name,
-                     f"{text!r} is not a valid ISO date; write YYYY-MM-DD (or YYYY-MM, YYYY)")
+        self.problem(
+            record.line_of(key),
+            name,
+            f"{text!r} is not a valid ISO date; write YYYY-MM-DD (or YYYY-MM, YYYY)",
+        )
         return None
 
     def records(self, document: LocatedDict, key: str, *, required: bool) -> list[tuple[int, LocatedDict]]:
@@ -320,8 +326,11 @@ class _Validator:
         out = []
         for index, item in enumerate(value):
             if not isinstance(item, LocatedDict):
-                self.problem(value.line_of(index), f"{key}[{index}]",
-                             f"expected a mapping with fields, got a {_kind(item)}")
+                self.problem(
+                    value.line_of(index),
+                    f"{key}[{index}]",
+                    f"expected a mapping with fields, got a {_kind(item)}",
+                )
                 continue
             out.append((index, item))
         return out
@@ -329,45 +338,66 @@ class _Validator:
     def unknown_keys(self, record: LocatedDict, allowed: set[str], where: str) -> None:
         for key in record:
             if key not in allowed:
-                self.problem(record.line_of(key), f"{where}.{key}",
-                             f"unknown field; expected one of {', '.join(sorted(allowed))}")
+                self.problem(
+                    record.line_of(key),
+                    f"{where}.{key}",
+                    f"unknown field; expected one of {', '.join(sorted(allowed))}",
+                )
 
     def ident(self, record: LocatedDict, where: str, seen: dict[str, int], what: str) -> str | None:
         value = self.text(record, "id", where, required=True)
         if value is None:
             return None
         if not _ID.match(value):
-            self.problem(record.line_of("id"), f"{where}.id",
-                         f"{value!r} is not a valid id; use letters, digits, '-', '_' or '.'")
+            self.problem(
+                record.line_of("id"),
+                f"{where}.id",
+                f"{value!r} is not a valid id; use letters, digits, '-', '_' or '.'",
+            )
             return None
         if value in seen:
-            self.problem(record.line_of("id"), f"{where}.id",
-                         f"duplicate {what} id {value!r} (first on line {seen[value]}); "
-                         "give each one its own id")
+            self.problem(
+                record.line_of("id"),
+                f"{where}.id",
+                f"duplicate {what} id {value!r} (first on line {seen[value]}); give each one its own id",
+            )
             return None
         seen[value] = record.line_of("id")
         return value
 
-    def reference(self, record: LocatedDict, key: str, where: str, known: dict[str, Any],
-                  what: str, *, required: bool = True) -> str | None:
+    def reference(
+        self,
+        record: LocatedDict,
+        key: str,
+        where: str,
+        known: dict[str, Any],
+        what: str,
+        *,
+        required: bool = True,
+    ) -> str | None:
         value = self.text(record, key, where, required=required)
         if value is None:
             return None
         if value not in known:
             choices = ", ".join(sorted(known)) or "none defined"
-            self.problem(record.line_of(key), f"{where}.{key}",
-                         f"unknown {what} {value!r}; use one of: {choices}")
+            self.problem(
+                record.line_of(key), f"{where}.{key}", f"unknown {what} {value!r}; use one of: {choices}"
+            )
             return None
         return value
 
-    def choice(self, record: LocatedDict, key: str, where: str, choices: tuple[str, ...],
-               default: str) -> str:
+    def choice(
+        self, record: LocatedDict, key: str, where: str, choices: tuple[str, ...], default: str
+    ) -> str:
         value = self.text(record, key, where, required=False)
         if value is None:
             return default
         if value not in choices:
-            self.problem(record.line_of(key), f"{where}.{key}",
-                         f"{value!r} is not allowed; use one of: {', '.join(choices)}")
+            self.problem(
+                record.line_of(key),
+                f"{where}.{key}",
+                f"{value!r} is not allowed; use one of: {', '.join(choices)}",
+            )
             return default
         return value
 
@@ -378,14 +408,18 @@ class _Validator:
             self.problem(record.line_of(key), f"{where}.{key}", str(error))
             return parse_personnel(None)
 
-    def citations(self, record: LocatedDict, where: str, sources: dict[str, Any], *,
-                  required: bool) -> tuple[SourceRef, ...]:
+    def citations(
+        self, record: LocatedDict, where: str, sources: dict[str, Any], *, required: bool
+    ) -> tuple[SourceRef, ...]:
         value = record.get("sources")
         name = f"{where}.sources"
         if value is None:
             if required:
-                self.problem(record.line_of("sources"), name,
-                             "missing; cite at least one source id, e.g. `sources: [report#2]`")
+                self.problem(
+                    record.line_of("sources"),
+                    name,
+                    "missing; cite at least one source id, e.g. `sources: [report#2]`",
+                )
             return ()
         items = value if isinstance(value, list) else [value]
         refs = []
@@ -393,13 +427,17 @@ class _Validator:
             line = value.line_of(index) if isinstance(value, LocatedList) else record.line_of("sources")
             match = _SOURCE_REF.match(str(item).strip()) if isinstance(item, (str, int)) else None
             if not match:
-                self.problem(line, f"{name}[{index}]",
-                             f"{item!r} is not a source reference; write `source-id` or `source-id#3`")
+                self.problem(
+                    line,
+                    f"{name}[{index}]",
+                    f"{item!r} is not a source reference; write `source-id` or `source-id#3`",
+                )
                 continue
             if match["id"] not in sources:
                 choices = ", ".join(sorted(sources)) or "none defined"
-                self.problem(line, f"{name}[{index}]",
-                             f"unknown source {match['id']!r}; use one of: {choices}")
+                self.problem(
+                    line, f"{name}[{index}]", f"unknown source {match['id']!r}; use one of: {choices}"
+                )
                 continue
             refs.append(SourceRef(match["id"], match["anchor"]))
         if required and not refs and not any(p.field.startswith(name) for p in self.problems):
@@ -414,20 +452,40 @@ class _Validator:
             try:
                 value = float(str(value).strip())
             except ValueError:
-                self.problem(record.line_of(key), f"{where}.{key}",
-                             f"{value!r} is not a number; write decimal degrees like 13.48")
+                self.problem(
+                    record.line_of(key),
+                    f"{where}.{key}",
+                    f"{value!r} is not a number; write decimal degrees like 13.48",
+                )
                 return None
         if not (low <= value <= high) or value != value:
-            self.problem(record.line_of(key), f"{where}.{key}",
-                         f"{value} is out of range; it must lie between {low:g} and {high:g} "
-                         "(decimal degrees, WGS 84)")
+            self.problem(
+                record.line_of(key),
+                f"{where}.{key}",
+                f"{value} is out of range; it must lie between {low:g} and {high:g} "
+                "(decimal degrees, WGS 84)",
+            )
             return None
         return float(value)
 
     # -- sections ----------------------------------------------------------
     def scenario(self, document: LocatedDict) -> Scenario | None:
-        self.unknown_keys(document, {"title", "description", "phases", "actors", "sources",
-                                     "places", "deployments", "movements", "events", "regions"}, "")
+        self.unknown_keys(
+            document,
+            {
+                "title",
+                "description",
+                "phases",
+                "actors",
+                "sources",
+                "places",
+                "deployments",
+                "movements",
+                "events",
+                "regions",
+            },
+            "",
+        )
         title = self.text(document, "title", "", required=True)
         description = self.text(document, "description", "", required=False)
         phases = self.phases(document)
@@ -444,9 +502,19 @@ class _Validator:
         regions = self.regions(document)
         if self.problems:
             return None
-        return Scenario(self.path, title or "", description, tuple(phases), tuple(actors),
-                        tuple(sources), tuple(places), tuple(deployments), tuple(movements),
-                        tuple(events), tuple(regions))
+        return Scenario(
+            self.path,
+            title or "",
+            description,
+            tuple(phases),
+            tuple(actors),
+            tuple(sources),
+            tuple(places),
+            tuple(deployments),
+            tuple(movements),
+            tuple(events),
+            tuple(regions),
+        )
 
     def phases(self, document: LocatedDict) -> list[Phase]:
         seen: dict[str, int] = {}
@@ -461,13 +529,15 @@ class _Validator:
             if ident and date:
                 phases.append(Phase(ident, label or ident, date))
         if isinstance(document.get("phases"), list) and len(document["phases"]) < 2:
-            self.problem(document.line_of("phases"), "phases",
-                         "needs at least two phases (before and after)")
-        for earlier, later in zip(phases, phases[1:], strict=False):
+            self.problem(document.line_of("phases"), "phases", "needs at least two phases (before and after)")
+        for earlier, later in pairwise(phases):
             if later.date < earlier.date:
-                self.problem(document.line_of("phases"), "phases",
-                             f"phase {later.id!r} ({later.date}) comes before {earlier.id!r} "
-                             f"({earlier.date}); list phases in date order")
+                self.problem(
+                    document.line_of("phases"),
+                    "phases",
+                    f"phase {later.id!r} ({later.date}) comes before {earlier.id!r} "
+                    f"({earlier.date}); list phases in date order",
+                )
         return phases
 
     def actors(self, document: LocatedDict) -> list[Actor]:
@@ -480,8 +550,11 @@ class _Validator:
             name = self.text(record, "name", where, required=True)
             color = self.text(record, "color", where, required=False)
             if color and not _COLOR.match(color):
-                self.problem(record.line_of("color"), f"{where}.color",
-                             f"{color!r} is not a colour; write #rrggbb, e.g. #1f77b4")
+                self.problem(
+                    record.line_of("color"),
+                    f"{where}.color",
+                    f"{color!r} is not a colour; write #rrggbb, e.g. #1f77b4",
+                )
                 color = None
             if ident and name:
                 actors.append(Actor(ident, name, color.lower() if color else None))
@@ -501,9 +574,11 @@ class _Validator:
             if url is not None:
                 parsed = urlparse(url)
                 if parsed.scheme not in ("http", "https") or not parsed.netloc:
-                    self.problem(record.line_of("url"), f"{where}.url",
-                                 f"{url!r} is not an http(s) address; only http:// and https:// "
-                                 "links are allowed")
+                    self.problem(
+                        record.line_of("url"),
+                        f"{where}.url",
+                        f"{url!r} is not an http(s) address; only http:// and https:// links are allowed",
+                    )
                     url = None
             if ident and title:
                 sources.append(Source(ident, title, publisher, date, url))
@@ -514,8 +589,7 @@ class _Validator:
         places = []
         for index, record in self.records(document, "places", required=True):
             where = f"places[{index}]"
-            self.unknown_keys(record, {"id", "name", "query", "lat", "lon", "country", "kind",
-                                       "note"}, where)
+            self.unknown_keys(record, {"id", "name", "query", "lat", "lon", "country", "kind", "note"}, where)
             ident = self.ident(record, where, seen, "place")
             name = self.text(record, "name", where, required=True)
             query = self.text(record, "query", where, required=False)
@@ -524,24 +598,30 @@ class _Validator:
             has_lat, has_lon = record.get("lat") is not None, record.get("lon") is not None
             if has_lat != has_lon:
                 missing = "lon" if has_lat else "lat"
-                self.problem(record.line, f"{where}.{missing}",
-                             f"missing; give both `lat:` and `lon:`, or neither and a `query:`")
+                self.problem(
+                    record.line,
+                    f"{where}.{missing}",
+                    "missing; give both `lat:` and `lon:`, or neither and a `query:`",
+                )
             if not has_lat and not has_lon and query is None:
-                self.problem(record.line, where,
-                             "has neither `query:` nor `lat:`/`lon:`; add one so it can be placed")
+                self.problem(
+                    record.line, where, "has neither `query:` nor `lat:`/`lon:`; add one so it can be placed"
+                )
             country = self.text(record, "country", where, required=False)
             if country is not None:
                 if not re.fullmatch(r"[A-Za-z]{2}", country):
-                    self.problem(record.line_of("country"), f"{where}.country",
-                                 f"{country!r} is not an ISO 3166 alpha-2 code; write e.g. NE, TD")
+                    self.problem(
+                        record.line_of("country"),
+                        f"{where}.country",
+                        f"{country!r} is not an ISO 3166 alpha-2 code; write e.g. NE, TD",
+                    )
                     country = None
                 else:
                     country = country.upper()
             kind = self.choice(record, "kind", where, PLACE_KINDS, "other")
             note = self.text(record, "note", where, required=False)
             if ident and name:
-                places.append(Place(ident, name, query, lat, lon, country, kind, note,
-                                    record.line))
+                places.append(Place(ident, name, query, lat, lon, country, kind, note, record.line))
         return places
 
     def deployments(self, document, actors, places, phases, sources) -> list[Deployment]:
@@ -549,31 +629,41 @@ class _Validator:
         seen: dict[tuple[str, str, str], int] = {}
         for index, record in self.records(document, "deployments", required=True):
             where = f"deployments[{index}]"
-            self.unknown_keys(record, {"actor", "place", "phase", "personnel", "status", "note",
-                                       "sources"}, where)
+            self.unknown_keys(
+                record, {"actor", "place", "phase", "personnel", "status", "note", "sources"}, where
+            )
             actor = self.reference(record, "actor", where, actors, "actor")
             place = self.reference(record, "place", where, places, "place")
             phase = self.reference(record, "phase", where, phases, "phase")
             figures = self.figures(record, where, sources)
-            personnel = (combine([figure.personnel for figure in figures]) if figures
-                         else self.personnel(record, "personnel", where))
+            personnel = (
+                combine([figure.personnel for figure in figures])
+                if figures
+                else self.personnel(record, "personnel", where)
+            )
             status = self.choice(record, "status", where, STATUSES, "active")
             note = self.text(record, "note", where, required=False)
             refs = self.citations(record, where, sources, required=not figures)
             refs = tuple(dict.fromkeys([*refs, *(ref for f in figures for ref in f.sources)]))
             if status == "withdrawn" and personnel.estimate:
-                self.problem(record.line_of("personnel"), f"{where}.personnel",
-                             f"is {personnel.text!r} but status is withdrawn; give 0 or null, "
-                             "or change the status")
+                self.problem(
+                    record.line_of("personnel"),
+                    f"{where}.personnel",
+                    f"is {personnel.text!r} but status is withdrawn; give 0 or null, or change the status",
+                )
             if actor and place and phase:
                 key = (actor, place, phase)
                 if key in seen:
-                    self.problem(record.line, where,
-                                 f"duplicate deployment of {actor!r} at {place!r} in {phase!r} "
-                                 f"(first on line {seen[key]}); merge them into one record")
+                    self.problem(
+                        record.line,
+                        where,
+                        f"duplicate deployment of {actor!r} at {place!r} in {phase!r} "
+                        f"(first on line {seen[key]}); merge them into one record",
+                    )
                 seen[key] = record.line
-                deployments.append(Deployment(actor, place, phase, personnel, status, note, refs,
-                                              record.line, figures))
+                deployments.append(
+                    Deployment(actor, place, phase, personnel, status, note, refs, record.line, figures)
+                )
         return deployments
 
     def figures(self, record: LocatedDict, where: str, sources) -> tuple[Figure, ...]:
@@ -585,8 +675,9 @@ class _Validator:
         for index, item in enumerate(value):
             name = f"{where}.personnel[{index}]"
             if not isinstance(item, LocatedDict):
-                self.problem(value.line_of(index), name,
-                             "expected `{value: 'about 1,000', sources: [report#2]}`")
+                self.problem(
+                    value.line_of(index), name, "expected `{value: 'about 1,000', sources: [report#2]}`"
+                )
                 continue
             self.unknown_keys(item, {"value", "sources"}, name)
             personnel = self.personnel(item, "value", name)
@@ -600,8 +691,9 @@ class _Validator:
         movements = []
         for index, record in self.records(document, "movements", required=False):
             where = f"movements[{index}]"
-            self.unknown_keys(record, {"actor", "from", "to", "phase", "personnel", "kind",
-                                       "note", "sources"}, where)
+            self.unknown_keys(
+                record, {"actor", "from", "to", "phase", "personnel", "kind", "note", "sources"}, where
+            )
             actor = self.reference(record, "actor", where, actors, "actor")
             origin = self.reference(record, "from", where, places, "place")
             destination = self.reference(record, "to", where, places, "place")
@@ -611,12 +703,16 @@ class _Validator:
             note = self.text(record, "note", where, required=False)
             refs = self.citations(record, where, sources, required=True)
             if origin and destination and origin == destination:
-                self.problem(record.line_of("to"), f"{where}.to",
-                             "is the same place as `from`; a movement needs two places")
+                self.problem(
+                    record.line_of("to"),
+                    f"{where}.to",
+                    "is the same place as `from`; a movement needs two places",
+                )
                 continue
             if actor and origin and destination and phase:
-                movements.append(Movement(actor, origin, destination, phase, personnel, kind,
-                                          note, refs, record.line))
+                movements.append(
+                    Movement(actor, origin, destination, phase, personnel, kind, note, refs, record.line)
+                )
         return movements
 
     def events(self, document, places, sources) -> list[Event]:
@@ -644,9 +740,12 @@ class _Validator:
             name = self.text(record, "name", where, required=False) or ident
             given = [key for key in ("builtin", "countries", "geojson") if record.get(key) is not None]
             if len(given) != 1:
-                self.problem(record.line, where,
-                             "needs exactly one of `builtin: sahel`, `countries: [..]` or "
-                             "`geojson: path`" + (f"; it has {', '.join(given)}" if given else ""))
+                self.problem(
+                    record.line,
+                    where,
+                    "needs exactly one of `builtin: sahel`, `countries: [..]` or "
+                    "`geojson: path`" + (f"; it has {', '.join(given)}" if given else ""),
+                )
                 continue
             builtin = countries = geojson = None
             geometry = None
@@ -663,15 +762,19 @@ class _Validator:
                 if geometry is None:
                     continue
             if ident:
-                regions.append(Region(ident, name or ident, builtin, tuple(countries or ()),
-                                      geojson, geometry))
+                regions.append(
+                    Region(ident, name or ident, builtin, tuple(countries or ()), geojson, geometry)
+                )
         return regions
 
     def country_list(self, record: LocatedDict, where: str) -> list[str] | None:
         value = record["countries"]
         if not isinstance(value, list) or not value:
-            self.problem(record.line_of("countries"), f"{where}.countries",
-                         "expected a non-empty list of ISO alpha-2 codes, e.g. [ML, NE, TD]")
+            self.problem(
+                record.line_of("countries"),
+                f"{where}.countries",
+                "expected a non-empty list of ISO alpha-2 codes, e.g. [ML, NE, TD]",
+            )
             return None
         from .countries import country_codes
 
@@ -680,9 +783,11 @@ class _Validator:
         for index, item in enumerate(value):
             code = str(item).strip().upper()
             if code not in known:
-                self.problem(value.line_of(index), f"{where}.countries[{index}]",
-                             f"{item!r} is not an ISO 3166 alpha-2 code of a country "
-                             "posturemap knows; write e.g. NE")
+                self.problem(
+                    value.line_of(index),
+                    f"{where}.countries[{index}]",
+                    f"{item!r} is not an ISO 3166 alpha-2 code of a country posturemap knows; write e.g. NE",
+                )
                 return None
             codes.append(code)
         return codes
@@ -693,8 +798,12 @@ class _Validator:
         relative = str(record["geojson"])
         path = (self.path.parent / relative).resolve()
         if not path.is_file():
-            self.problem(line, name, f"{relative!r} does not exist next to the scenario file; "
-                                     "the path is relative to the scenario file")
+            self.problem(
+                line,
+                name,
+                f"{relative!r} does not exist next to the scenario file; "
+                "the path is relative to the scenario file",
+            )
             return None, None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -717,8 +826,9 @@ def _polygonal_geometry(data: Any) -> dict | str:
         return "it is not a GeoJSON object (no `type` member)"
     kind = data["type"]
     if kind == "FeatureCollection":
-        geometries = [feature.get("geometry") for feature in data.get("features") or []
-                      if isinstance(feature, dict)]
+        geometries = [
+            feature.get("geometry") for feature in data.get("features") or [] if isinstance(feature, dict)
+        ]
     elif kind == "Feature":
         geometries = [data.get("geometry")]
     else:
@@ -743,4 +853,3 @@ def _polygonal_geometry(data: Any) -> dict | str:
     if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
         return "coordinates lie outside longitude/latitude range; use WGS 84 (EPSG:4326)"
     return merged.__geo_interface__
-

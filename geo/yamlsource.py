@@ -89,8 +89,9 @@ class _Builder:
                 child = f"{field}.{key}" if field else key
                 if key in result:
                     self.problems.append(
-                        Problem(self.path, key_node.start_mark.line + 1, child,
-                                "duplicate key; keep one of them")
+                        Problem(
+                            self.path, key_node.start_mark.line + 1, child, "duplicate key; keep one of them"
+                        )
                     )
                 result[key] = self.build(value_node, child)
                 result.value_lines[key] = key_node.start_mark.line + 1

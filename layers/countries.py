@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-
 from posturemap.geo.countries import country_frame
 from posturemap.geo.export import feature_collection
 
@@ -11,8 +10,9 @@ from .elements import AreaLayer, PageContext, script_json
 from .style import Style
 
 
-def basemap_layer(*, context: PageContext, style: Style,
-                  bounds: tuple[float, float, float, float] | None = None) -> AreaLayer:
+def basemap_layer(
+    *, context: PageContext, style: Style, bounds: tuple[float, float, float, float] | None = None
+) -> AreaLayer:
     """Country outlines from the shipped polygons: readable with no tiles and no network.
 
     Only countries within ``bounds`` (west, south, east, north), widened, are
@@ -22,31 +22,46 @@ def basemap_layer(*, context: PageContext, style: Style,
     if bounds is not None:
         west, south, east, north = bounds
         pad = max(east - west, north - south, 10)
-        frame = frame.cx[west - pad:east + pad, south - pad:north + pad]
+        frame = frame.cx[west - pad : east + pad, south - pad : north + pad]
     land, border = script_json(style.land_color), script_json(style.border_color)
     return AreaLayer(
-        feature_collection(frame[["code", "name", "geometry"]], name="basemap"), context,
-        name="Countries", style_js=f"return {{color: {border}, weight: 0.8, fillColor: {land}, "
-                                   "fillOpacity: 1};",
-        tooltip_js="function (f) { return f.properties.name; }", interactive=True,
+        feature_collection(frame[["code", "name", "geometry"]], name="basemap"),
+        context,
+        name="Countries",
+        style_js=f"return {{color: {border}, weight: 0.8, fillColor: {land}, fillOpacity: 1}};",
+        tooltip_js="function (f) { return f.properties.name; }",
+        interactive=True,
         control=False,
     )
 
 
-def shading_layer(countries: gpd.GeoDataFrame, *, phase_id: str, context: PageContext,
-                  style: Style, name: str, show: bool = True) -> AreaLayer:
+def shading_layer(
+    countries: gpd.GeoDataFrame,
+    *,
+    phase_id: str,
+    context: PageContext,
+    style: Style,
+    name: str,
+    show: bool = True,
+) -> AreaLayer:
     """Countries filled by the total personnel estimate of one phase."""
     column = f"personnel_{phase_id}"
     frame = countries[["id", "name", column, "geometry"]].rename(columns={column: "personnel"})
     steps, colors = script_json(list(style.shading_steps)), script_json(list(style.shading_colors))
     return AreaLayer(
-        feature_collection(frame, name="countries"), context, name=name,
-        style_js=(f"var steps = {steps}, colors = {colors}, p = f2(feature), i = 0;"
-                  "while (i < steps.length && p > steps[i]) i++;"
-                  "function f2(x) { return x.properties.personnel || 0; }"
-                  "return {color: '#7a6a4f', weight: 1, fillColor: colors[i], fillOpacity: 0.6};"),
-        tooltip_js=("function (f) { var p = f.properties.personnel; return f.properties.name + "
-                    "': ' + (p === null ? 'no figure' : p.toLocaleString('en-US') + "
-                    "' personnel (sum of estimates)'); }"),
+        feature_collection(frame, name="countries"),
+        context,
+        name=name,
+        style_js=(
+            f"var steps = {steps}, colors = {colors}, p = f2(feature), i = 0;"
+            "while (i < steps.length && p > steps[i]) i++;"
+            "function f2(x) { return x.properties.personnel || 0; }"
+            "return {color: '#7a6a4f', weight: 1, fillColor: colors[i], fillOpacity: 0.6};"
+        ),
+        tooltip_js=(
+            "function (f) { var p = f.properties.personnel; return f.properties.name + "
+            "': ' + (p === null ? 'no figure' : p.toLocaleString('en-US') + "
+            "' personnel (sum of estimates)'); }"
+        ),
         show=show,
     )

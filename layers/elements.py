@@ -19,8 +19,7 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
-_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                  "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def script_json(value: Any) -> str:
@@ -62,8 +61,10 @@ def leaflet_assets() -> tuple[str, str]:
 @cache
 def runtime_assets() -> tuple[str, str]:
     base = resources.files("posturemap.layers")
-    return (base.joinpath("posturemap.js").read_text(encoding="utf-8"),
-            base.joinpath("posturemap.css").read_text(encoding="utf-8"))
+    return (
+        base.joinpath("posturemap.js").read_text(encoding="utf-8"),
+        base.joinpath("posturemap.css").read_text(encoding="utf-8"),
+    )
 
 
 def _inline_script(source: str) -> str:
@@ -76,8 +77,10 @@ def install_assets(figure: Figure) -> None:
         return
     leaflet_js, leaflet_css = leaflet_assets()
     runtime_js, runtime_css = runtime_assets()
-    head = (f"<style>{leaflet_css}</style>\n<style>{runtime_css}</style>\n"
-            f"{_inline_script(leaflet_js)}\n{_inline_script(runtime_js)}")
+    head = (
+        f"<style>{leaflet_css}</style>\n<style>{runtime_css}</style>\n"
+        f"{_inline_script(leaflet_js)}\n{_inline_script(runtime_js)}"
+    )
     figure.header.add_child(Element(head), name="posturemap_assets")
 
 
@@ -120,9 +123,18 @@ class DataLayer(folium.FeatureGroup):
         """
     )
 
-    def __init__(self, function: str, data: Any, context: PageContext, *, name: str,
-                 overlay: bool = True, show: bool = True, control: bool = True,
-                 extra: dict | None = None):
+    def __init__(
+        self,
+        function: str,
+        data: Any,
+        context: PageContext,
+        *,
+        name: str,
+        overlay: bool = True,
+        show: bool = True,
+        control: bool = True,
+        extra: dict | None = None,
+    ):
         super().__init__(name=text(name), overlay=overlay, show=show, control=control)
         self._name = "PmLayer"
         self.function = function
@@ -147,9 +159,19 @@ class AreaLayer(folium.FeatureGroup):
         """
     )
 
-    def __init__(self, collection: dict, context: PageContext, *, name: str, style_js: str,
-                 tooltip_js: str = "null", interactive: bool = True, overlay: bool = True,
-                 show: bool = True, control: bool = True):
+    def __init__(
+        self,
+        collection: dict,
+        context: PageContext,
+        *,
+        name: str,
+        style_js: str,
+        tooltip_js: str = "null",
+        interactive: bool = True,
+        overlay: bool = True,
+        show: bool = True,
+        control: bool = True,
+    ):
         super().__init__(name=text(name), overlay=overlay, show=show, control=control)
         self._name = "PmAreas"
         self.data = script_json(collection)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
-
 from posturemap.geo.export import json_value
 
 from .elements import DataLayer, PageContext
@@ -18,8 +17,10 @@ def _arrowhead(coords: list[tuple[float, float]], *, size_deg: float = 0.6) -> l
     left, right = angle + math.radians(155), angle - math.radians(155)
 
     def corner(theta: float) -> list[float]:
-        return [round(y1 + size_deg * math.sin(theta), 5),
-                round(x1 + size_deg * math.cos(theta) / max(math.cos(math.radians(y1)), 0.2), 5)]
+        return [
+            round(y1 + size_deg * math.sin(theta), 5),
+            round(x1 + size_deg * math.cos(theta) / max(math.cos(math.radians(y1)), 0.2), 5),
+        ]
 
     return [[round(y1, 5), round(x1, 5)], corner(left), corner(right)]
 
@@ -36,10 +37,13 @@ def encode_movements(movements: gpd.GeoDataFrame, *, actor_index: dict[str, int]
         lines.append([[round(lat, 5), round(lon, 5)] for lon, lat in coords])
         heads.append(_arrowhead(coords))
     return {
-        "lines": lines, "heads": heads,
+        "lines": lines,
+        "heads": heads,
         "actor": [actor_index[actor] for actor in movements["actor"]],
-        "from": list(movements["from_name"]), "to": list(movements["to_name"]),
-        "phase": list(movements["phase_label"]), "kind": list(movements["kind"]),
+        "from": list(movements["from_name"]),
+        "to": list(movements["to_name"]),
+        "phase": list(movements["phase_label"]),
+        "kind": list(movements["kind"]),
         "est": [_optional(v) for v in movements["personnel"]],
         "min": [_optional(v) for v in movements["personnel_min"]],
         "max": [_optional(v) for v in movements["personnel_max"]],
@@ -50,9 +54,20 @@ def encode_movements(movements: gpd.GeoDataFrame, *, actor_index: dict[str, int]
     }
 
 
-def movements_layer(movements: gpd.GeoDataFrame, *, context: PageContext,
-                    actor_index: dict[str, int], name: str = "Movements",
-                    show: bool = True) -> DataLayer:
+def movements_layer(
+    movements: gpd.GeoDataFrame,
+    *,
+    context: PageContext,
+    actor_index: dict[str, int],
+    name: str = "Movements",
+    show: bool = True,
+) -> DataLayer:
     """Movements as an overlay: dashed lines are withdrawals, solid ones arrivals and relocations."""
-    return DataLayer("addMovements", encode_movements(movements, actor_index=actor_index),
-                     context, name=name, overlay=True, show=show)
+    return DataLayer(
+        "addMovements",
+        encode_movements(movements, actor_index=actor_index),
+        context,
+        name=name,
+        overlay=True,
+        show=show,
+    )

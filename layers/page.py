@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
-
 from posturemap.geo.join import PostureData
 from posturemap.geo.scenario import STATUSES
 
@@ -50,14 +49,12 @@ def _focus_bounds(data: PostureData) -> tuple[float, float, float, float]:
     return float(west), float(south), float(east), float(north)
 
 
-def _fit(fmap: folium.Map, bounds: tuple[float, float, float, float], *,
-         panels: bool = False) -> None:
+def _fit(fmap: folium.Map, bounds: tuple[float, float, float, float], *, panels: bool = False) -> None:
     west, south, east, north = bounds
     pad_lon, pad_lat = max((east - west) * 0.1, 1.0), max((north - south) * 0.1, 1.0)
     # Keep the sites clear of the title, legend and timeline panels.
     padding = {"padding_top_left": (390, 150), "padding_bottom_right": (330, 30)} if panels else {}
-    fmap.fit_bounds([[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]],
-                    **padding)
+    fmap.fit_bounds([[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]], **padding)
 
 
 def _context(data: PostureData, style: Style) -> tuple[PageContext, dict, dict, dict]:
@@ -65,14 +62,25 @@ def _context(data: PostureData, style: Style) -> tuple[PageContext, dict, dict, 
     colors = style.actor_colors(scenario.actors)
     actor_index = {actor.id: index for index, actor in enumerate(scenario.actors)}
     status_index = {status: index for index, status in enumerate(STATUSES)}
-    sources = {source.id: {"title": source.title, "publisher": source.publisher,
-                           "date": source.date.isoformat() if source.date else None,
-                           "url": source.url} for source in scenario.sources}
-    context = PageContext({
-        "actors": [{"id": actor.id, "name": actor.name, "color": colors[actor.id]}
-                   for actor in scenario.actors],
-        "statuses": list(STATUSES), "sources": sources, "style": style.js(),
-    })
+    sources = {
+        source.id: {
+            "title": source.title,
+            "publisher": source.publisher,
+            "date": source.date.isoformat() if source.date else None,
+            "url": source.url,
+        }
+        for source in scenario.sources
+    }
+    context = PageContext(
+        {
+            "actors": [
+                {"id": actor.id, "name": actor.name, "color": colors[actor.id]} for actor in scenario.actors
+            ],
+            "statuses": list(STATUSES),
+            "sources": sources,
+            "style": style.js(),
+        }
+    )
     return context, colors, actor_index, status_index
 
 
@@ -83,12 +91,12 @@ def _page_title(figure: Figure, title: str) -> None:
 
 def _add_tiles(fmap: folium.Map, tiles: Tiles | None) -> None:
     if tiles is not None:
-        folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, name=text(tiles.name),
-                         control=False).add_to(fmap)
+        folium.TileLayer(
+            tiles=tiles.url, attr=tiles.attribution, name=text(tiles.name), control=False
+        ).add_to(fmap)
 
 
-def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE,
-                tiles: Tiles | None = None) -> folium.Map:
+def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles | None = None) -> folium.Map:
     """The main map: one radio-switchable layer per phase, overlays, legend and timeline.
 
     Parameters
@@ -114,31 +122,47 @@ def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE,
 
     shaded = countries_frame(data)
     if len(data.regions):
-        fmap.add_child(regions_layer(data.regions, context=context, style=style,
-                                     name=", ".join(data.regions["name"])))
+        fmap.add_child(
+            regions_layer(data.regions, context=context, style=style, name=", ".join(data.regions["name"]))
+        )
     for index, phase in enumerate(scenario.phases):
-        group = folium.FeatureGroup(name=text(f"{phase.label} ({phase.date.isoformat()})"),
-                                    overlay=False, show=index == 0)
+        group = folium.FeatureGroup(
+            name=text(f"{phase.label} ({phase.date.isoformat()})"), overlay=False, show=index == 0
+        )
         if len(shaded):
-            shading = shading_layer(shaded, phase_id=phase.id, context=context, style=style,
-                                    name=f"{phase.label} shading")
+            shading = shading_layer(
+                shaded, phase_id=phase.id, context=context, style=style, name=f"{phase.label} shading"
+            )
             shading.control = False
             group.add_child(shading)
-        layer = sites_layer(data.sites, phase_id=phase.id, phase_label=phase.label,
-                            context=context, actor_index=actor_index, status_index=status_index,
-                            style=style, show=True)
+        layer = sites_layer(
+            data.sites,
+            phase_id=phase.id,
+            phase_label=phase.label,
+            context=context,
+            actor_index=actor_index,
+            status_index=status_index,
+            style=style,
+            show=True,
+        )
         layer.control = False
         group.add_child(layer)
         fmap.add_child(group)
     if len(data.movements):
         fmap.add_child(movements_layer(data.movements, context=context, actor_index=actor_index))
-    fmap.add_child(labels_layer(data.places[data.places["place"].isin(data.sites["place"])],
-                                context=context))
+    fmap.add_child(labels_layer(data.places[data.places["place"].isin(data.sites["place"])], context=context))
     description = f"<p>{text(scenario.description)}</p>" if scenario.description else ""
-    fmap.add_child(HtmlPanel(f"<h1>{text(scenario.title)}</h1>{description}",
-                             css_class="pm-title"))
-    fmap.add_child(legend_panel(scenario.actors, colors, style, movements=bool(len(data.movements)),
-                                regions=list(data.regions["name"]), shading=bool(len(shaded))))
+    fmap.add_child(HtmlPanel(f"<h1>{text(scenario.title)}</h1>{description}", css_class="pm-title"))
+    fmap.add_child(
+        legend_panel(
+            scenario.actors,
+            colors,
+            style,
+            movements=bool(len(data.movements)),
+            regions=list(data.regions["name"]),
+            shading=bool(len(shaded)),
+        )
+    )
     timeline = timeline_panel(scenario, data.places)
     if timeline is not None:
         fmap.add_child(timeline)
@@ -148,8 +172,14 @@ def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE,
     return fmap
 
 
-def compare_page(data: PostureData, *, from_phase: str | None = None, to_phase: str | None = None,
-                 style: Style = DEFAULT_STYLE, tiles: Tiles | None = None) -> Figure:
+def compare_page(
+    data: PostureData,
+    *,
+    from_phase: str | None = None,
+    to_phase: str | None = None,
+    style: Style = DEFAULT_STYLE,
+    tiles: Tiles | None = None,
+) -> Figure:
     """Two phases side by side (first and last by default), pans and zooms synced."""
     scenario = data.scenario
     ids = [phase.id for phase in scenario.phases]
@@ -160,30 +190,49 @@ def compare_page(data: PostureData, *, from_phase: str | None = None, to_phase: 
     bounds = _focus_bounds(data)
     maps = []
     for side, phase in enumerate(chosen):
-        fmap = offline_map(width="50%", height="100%", left=f"{50 * side}%", top="0%",
-                           position="absolute")
+        fmap = offline_map(width="50%", height="100%", left=f"{50 * side}%", top="0%", position="absolute")
         figure.add_child(fmap)
         context, colors, actor_index, status_index = _context(data, style)
         fmap.add_child(context)
         fmap.add_child(basemap_layer(context=context, style=style, bounds=bounds))
         _add_tiles(fmap, tiles)
         if len(data.regions):
-            fmap.add_child(regions_layer(data.regions, context=context, style=style,
-                                         name=", ".join(data.regions["name"])))
-        fmap.add_child(sites_layer(data.sites, phase_id=phase.id, phase_label=phase.label,
-                                   context=context, actor_index=actor_index,
-                                   status_index=status_index, style=style, overlay=True,
-                                   name="Sites"))
+            fmap.add_child(
+                regions_layer(
+                    data.regions, context=context, style=style, name=", ".join(data.regions["name"])
+                )
+            )
+        fmap.add_child(
+            sites_layer(
+                data.sites,
+                phase_id=phase.id,
+                phase_label=phase.label,
+                context=context,
+                actor_index=actor_index,
+                status_index=status_index,
+                style=style,
+                overlay=True,
+                name="Sites",
+            )
+        )
         moves = data.movements[data.movements["phase"] == phase.id]
         if len(moves):
             fmap.add_child(movements_layer(moves, context=context, actor_index=actor_index))
-        fmap.add_child(HtmlPanel(f"{text(phase.label)} · {text(phase.date.isoformat())}",
-                                 css_class="pm-phase-tag"))
+        fmap.add_child(
+            HtmlPanel(f"{text(phase.label)} · {text(phase.date.isoformat())}", css_class="pm-phase-tag")
+        )
         _fit(fmap, bounds)
         maps.append(fmap)
-    maps[0].add_child(legend_panel(scenario.actors, colors, style,
-                                   movements=bool(len(data.movements)),
-                                   regions=list(data.regions["name"]), shading=False))
+    maps[0].add_child(
+        legend_panel(
+            scenario.actors,
+            colors,
+            style,
+            movements=bool(len(data.movements)),
+            regions=list(data.regions["name"]),
+            shading=False,
+        )
+    )
     figure.html.add_child(Element('<div class="pm-compare-divider"></div>'), name="divider")
     maps[1].add_child(SyncViews(maps[0]))
     pin_ids(figure)

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import geopandas as gpd
-
 from posturemap.geo.export import feature_collection
 
 from .elements import AreaLayer, PageContext, script_json
 from .style import Style
 
 
-def regions_layer(regions: gpd.GeoDataFrame, *, context: PageContext, style: Style,
-                  name: str = "Regions", show: bool = True) -> AreaLayer:
+def regions_layer(
+    regions: gpd.GeoDataFrame, *, context: PageContext, style: Style, name: str = "Regions", show: bool = True
+) -> AreaLayer:
     """Regions as hatched-looking translucent areas with their name on hover."""
     collection = feature_collection(regions, name="regions")
     color = script_json(style.region_color)
     return AreaLayer(
-        collection, context, name=name,
+        collection,
+        context,
+        name=name,
         style_js=f"return {{color: {color}, weight: 1.5, dashArray: '6 4', fillColor: {color}, "
-                 "fillOpacity: 0.18};",
-        tooltip_js="function (f) { return f.properties.name; }", show=show,
+        "fillOpacity: 0.18};",
+        tooltip_js="function (f) { return f.properties.name; }",
+        show=show,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-
 from posturemap.geo.export import json_value
 
 from .elements import DataLayer, PageContext
@@ -19,8 +18,9 @@ def _count(value) -> int | None:
     return None if value is None else int(value)
 
 
-def encode_sites(sites: gpd.GeoDataFrame, *, actor_index: dict[str, int],
-                 status_index: dict[str, int]) -> dict:
+def encode_sites(
+    sites: gpd.GeoDataFrame, *, actor_index: dict[str, int], status_index: dict[str, int]
+) -> dict:
     """Sites as columns (not one object per feature): compact and quick to parse."""
     return {
         "lat": [round(point.y, 5) for point in sites.geometry],
@@ -41,10 +41,19 @@ def encode_sites(sites: gpd.GeoDataFrame, *, actor_index: dict[str, int],
     }
 
 
-def sites_layer(sites: gpd.GeoDataFrame, *, phase_id: str, phase_label: str, context: PageContext,
-                actor_index: dict[str, int], status_index: dict[str, int], style: Style,
-                name: str | None = None, overlay: bool = False,
-                show: bool = True) -> DataLayer:
+def sites_layer(
+    sites: gpd.GeoDataFrame,
+    *,
+    phase_id: str,
+    phase_label: str,
+    context: PageContext,
+    actor_index: dict[str, int],
+    status_index: dict[str, int],
+    style: Style,
+    name: str | None = None,
+    overlay: bool = False,
+    show: bool = True,
+) -> DataLayer:
     """Deployments of one phase as a switchable layer.
 
     Bigger circles hold more people; a hollow dotted circle is a withdrawn
@@ -53,6 +62,12 @@ def sites_layer(sites: gpd.GeoDataFrame, *, phase_id: str, phase_label: str, con
     """
     in_phase = sites[sites["phase"] == phase_id]
     data = encode_sites(in_phase, actor_index=actor_index, status_index=status_index)
-    return DataLayer("addSites", data, context, name=name or phase_label, overlay=overlay,
-                     show=show, extra={"phaseLabel": phase_label})
-
+    return DataLayer(
+        "addSites",
+        data,
+        context,
+        name=name or phase_label,
+        overlay=overlay,
+        show=show,
+        extra={"phaseLabel": phase_label},
+    )

@@ -10,8 +10,16 @@ class Style:
     """Everything the layers need to draw; pass a modified copy to restyle a map."""
 
     #: Colours for actors that do not set one, in order of appearance.
-    palette: tuple[str, ...] = ("#1f5fbf", "#c0392b", "#7b3fb0", "#d35400", "#16a085",
-                                "#2c3e50", "#8e6c00", "#b0306a")
+    palette: tuple[str, ...] = (
+        "#1f5fbf",
+        "#c0392b",
+        "#7b3fb0",
+        "#d35400",
+        "#16a085",
+        "#2c3e50",
+        "#8e6c00",
+        "#b0306a",
+    )
     #: Circle radius in pixels is ``scale * sqrt(personnel)``, clamped.
     scale: float = 0.8
     min_radius: float = 5.0
@@ -26,12 +34,24 @@ class Style:
     #: Country shading: upper bounds of personnel classes and their colours.
     shading_steps: tuple[int, ...] = (0, 100, 1000, 5000)
     shading_colors: tuple[str, ...] = ("#f2efe6", "#e6d8b8", "#d9bb86", "#c99a57", "#b07a36")
-    status_labels: dict[str, str] = field(default_factory=lambda: {
-        "active": "present", "withdrawn": "withdrawn (hollow, dotted)",
-        "planned": "planned (faint, dashed)", "unknown": "status unknown (dashed)"})
-    change_colors: dict[str, str] = field(default_factory=lambda: {
-        "withdrawn": "#c0392b", "new": "#27ae60", "reduced": "#e67e22",
-        "increased": "#2980b9", "unchanged": "#7f8c8d", "unknown": "#95a5a6"})
+    status_labels: dict[str, str] = field(
+        default_factory=lambda: {
+            "active": "present",
+            "withdrawn": "withdrawn (hollow, dotted)",
+            "planned": "planned (faint, dashed)",
+            "unknown": "status unknown (dashed)",
+        }
+    )
+    change_colors: dict[str, str] = field(
+        default_factory=lambda: {
+            "withdrawn": "#c0392b",
+            "new": "#27ae60",
+            "reduced": "#e67e22",
+            "increased": "#2980b9",
+            "unchanged": "#7f8c8d",
+            "unknown": "#95a5a6",
+        }
+    )
 
     def radius(self, personnel: int | None) -> float:
         """Circle radius in pixels for a personnel estimate (same rule as the page's JS)."""
@@ -39,7 +59,7 @@ class Style:
             return self.unknown_radius
         if personnel == 0:
             return self.min_radius
-        return max(self.min_radius, min(self.max_radius, self.scale * personnel ** 0.5))
+        return max(self.min_radius, min(self.max_radius, self.scale * personnel**0.5))
 
     def actor_colors(self, actors) -> dict[str, str]:
         """Each actor's colour: its own, or the next palette colour."""
@@ -49,8 +69,12 @@ class Style:
         return colors
 
     def js(self) -> dict:
-        return {"scale": self.scale, "min_radius": self.min_radius,
-                "max_radius": self.max_radius, "unknown_radius": self.unknown_radius}
+        return {
+            "scale": self.scale,
+            "min_radius": self.min_radius,
+            "max_radius": self.max_radius,
+            "unknown_radius": self.unknown_radius,
+        }
 
 
 DEFAULT_STYLE = Style()

@@ -18,8 +18,10 @@ def source_links(refs, scenario) -> str:
         source = scenario.source(ref.source)
         anchor = f" ¶{text(ref.anchor)}" if ref.anchor else ""
         if source.url and source.url.lower().startswith(("http://", "https://")):
-            label = (f'<a href="{text(source.url)}" target="_blank" rel="noopener noreferrer">'
-                     f"{text(source.title)}</a>")
+            label = (
+                f'<a href="{text(source.url)}" target="_blank" rel="noopener noreferrer">'
+                f"{text(source.title)}</a>"
+            )
         else:
             label = text(source.title)
         parts.append(label + anchor)
@@ -35,11 +37,15 @@ def timeline_panel(scenario, places) -> HtmlPanel | None:
     for event in scenario.events:
         if event.place:
             point = located.loc[event.place].geometry
-            what = (f'<button type="button" data-lat="{point.y:.5f}" data-lon="{point.x:.5f}">'
-                    f"{text(event.text)}</button>")
+            what = (
+                f'<button type="button" data-lat="{point.y:.5f}" data-lon="{point.x:.5f}">'
+                f"{text(event.text)}</button>"
+            )
         else:
             what = f"<span>{text(event.text)}</span>"
-        items.append(f"<li><time>{text(_event_date(event))}</time>{what}"
-                     f'<div class="pm-cite">{source_links(event.sources, scenario)}</div></li>')
+        items.append(
+            f"<li><time>{text(_event_date(event))}</time>{what}"
+            f'<div class="pm-cite">{source_links(event.sources, scenario)}</div></li>'
+        )
     body = "<h3>Timeline</h3><ol>" + "".join(items) + "</ol>"
     return HtmlPanel(body, css_class="pm-timeline", fly=True)

@@ -19,14 +19,23 @@ from posturemap.geo.join import PostureData
 
 MARKER = ".posturemap-output"
 OUTPUT_FILES = (
-    "index.html", "compare.html", "map.png", "posture.gpkg", "summary.csv",
-    "geojson/sites.geojson", "geojson/movements.geojson", "geojson/regions.geojson",
-    "geojson/changes.geojson", "geojson/countries.geojson", "geojson/places.geojson",
+    "index.html",
+    "compare.html",
+    "map.png",
+    "posture.gpkg",
+    "summary.csv",
+    "geojson/sites.geojson",
+    "geojson/movements.geojson",
+    "geojson/regions.geojson",
+    "geojson/changes.geojson",
+    "geojson/countries.geojson",
+    "geojson/places.geojson",
 )
 
 
-def prepare(path: str | Path, *, online: bool = False,
-            progress: Callable[[int, int, str], None] | None = None) -> PostureData:
+def prepare(
+    path: str | Path, *, online: bool = False, progress: Callable[[int, int, str], None] | None = None
+) -> PostureData:
     """Load, validate, geocode and join a scenario.
 
     Raises
@@ -53,9 +62,14 @@ def write_outputs(data: PostureData, folder: Path, *, tiles=None) -> list[Path]:
     geojson.mkdir(exist_ok=True)
     changes = analyse.changes(data)
     countries = analyse.countries_frame(data)
-    layers = {"sites": data.sites.drop(columns=["phase_index"]), "movements": data.movements,
-              "regions": data.regions, "changes": changes, "countries": countries,
-              "places": data.places}
+    layers = {
+        "sites": data.sites.drop(columns=["phase_index"]),
+        "movements": data.movements,
+        "regions": data.regions,
+        "changes": changes,
+        "countries": countries,
+        "places": data.places,
+    }
     for name, frame in layers.items():
         export.write_geojson(frame, geojson / f"{name}.geojson", name=name)
     export.write_geopackage(layers, folder / "posture.gpkg")
@@ -72,14 +86,21 @@ def _check_target(out: Path) -> None:
         msg = f"{out} is a file; --out needs a folder"
         raise BuildError(msg)
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        msg = (f"{out} already holds files that posturemap did not write; choose another --out "
-               "or empty the folder first")
+        msg = (
+            f"{out} already holds files that posturemap did not write; choose another --out "
+            "or empty the folder first"
+        )
         raise BuildError(msg)
 
 
-def build(path: str | Path = "data/niger.yaml", out: str | Path = "output", *,
-          online: bool = False, tiles=None,
-          progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
+def build(
+    path: str | Path = "data/niger.yaml",
+    out: str | Path = "output",
+    *,
+    online: bool = False,
+    tiles=None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[Path]:
     """Build every output of a scenario into ``out``, atomically.
 
     Parameters
@@ -125,8 +146,7 @@ def terminal_progress(number: int, total: int, name: str) -> None:
         return
     width = 24
     filled = round(width * number / total)
-    sys.stderr.write(f"\rgeocoding [{'#' * filled}{'.' * (width - filled)}] {number}/{total} "
-                     f"{name[:30]:<30}")
+    sys.stderr.write(f"\rgeocoding [{'#' * filled}{'.' * (width - filled)}] {number}/{total} {name[:30]:<30}")
     if number == total:
         sys.stderr.write("\n")
     sys.stderr.flush()

@@ -21,7 +21,8 @@ DEFAULT_SCENARIO = "data/niger.yaml"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="posturemap",
-        description="Sourced maps of force posture before and after a change, with GIS exports.")
+        description="Sourced maps of force posture before and after a change, with GIS exports.",
+    )
     parser.add_argument("--version", action="version", version="posturemap 0.1.0")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -29,27 +30,36 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--debug", action="store_true", help="show tracebacks of failures")
 
     build = commands.add_parser("build", help="write maps and GIS files for a scenario")
-    build.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
-                       help=f"scenario YAML (default: {DEFAULT_SCENARIO})")
+    build.add_argument(
+        "scenario", nargs="?", default=DEFAULT_SCENARIO, help=f"scenario YAML (default: {DEFAULT_SCENARIO})"
+    )
     build.add_argument("--out", default="output", help="output folder (default: output)")
-    build.add_argument("--online", action="store_true",
-                       help="geocode with Nominatim (network, 1 request/s, cached)")
-    build.add_argument("--tiles", metavar="PROVIDER",
-                       help="add a tile basemap from xyzservices, e.g. OpenStreetMap.Mapnik "
-                            "(the pages then load tiles from the network)")
+    build.add_argument(
+        "--online", action="store_true", help="geocode with Nominatim (network, 1 request/s, cached)"
+    )
+    build.add_argument(
+        "--tiles",
+        metavar="PROVIDER",
+        help="add a tile basemap from xyzservices, e.g. OpenStreetMap.Mapnik "
+        "(the pages then load tiles from the network)",
+    )
     common(build)
 
     validate = commands.add_parser("validate", help="check scenario files and report every problem")
     validate.add_argument("scenarios", nargs="+", metavar="FILE")
-    validate.add_argument("--no-geocode", action="store_true",
-                          help="check the format only, without placing the places")
+    validate.add_argument(
+        "--no-geocode", action="store_true", help="check the format only, without placing the places"
+    )
     common(validate)
 
     geocode = commands.add_parser("geocode", help="place a name with the offline gazetteer")
     geocode.add_argument("query")
     geocode.add_argument("--country", help="ISO 3166 alpha-2 code to restrict the search")
-    geocode.add_argument("--kind", choices=["airbase", "base", "capital", "city", "country"],
-                         help="what the place is (a city named like a country, say)")
+    geocode.add_argument(
+        "--kind",
+        choices=["airbase", "base", "capital", "city", "country"],
+        help="what the place is (a city named like a country, say)",
+    )
     geocode.add_argument("--json", action="store_true", help="print JSON")
     geocode.add_argument("--online", action="store_true", help="ask Nominatim instead")
     common(geocode)
@@ -73,11 +83,13 @@ def _build(args) -> int:
         try:
             tiles = Tiles.from_provider(args.tiles)
         except ValueError:
-            print(f"posturemap: --tiles: no tile provider called {args.tiles!r}; try "
-                  "OpenStreetMap.Mapnik or CartoDB.Positron", file=sys.stderr)
+            print(
+                f"posturemap: --tiles: no tile provider called {args.tiles!r}; try "
+                "OpenStreetMap.Mapnik or CartoDB.Positron",
+                file=sys.stderr,
+            )
             return EXIT_BAD_INPUT
-    files = build(args.scenario, args.out, online=args.online, tiles=tiles,
-                  progress=terminal_progress)
+    files = build(args.scenario, args.out, online=args.online, tiles=tiles, progress=terminal_progress)
     print(f"wrote {len(files)} files to {args.out}/ (open {args.out}/index.html)")
     return EXIT_OK
 
@@ -94,8 +106,10 @@ def _validate(args) -> int:
             print(error, file=sys.stderr)
             status = EXIT_BAD_INPUT
             continue
-        print(f"{path}: valid ({len(scenario.phases)} phases, {len(scenario.places)} places, "
-              f"{len(scenario.deployments)} deployments)")
+        print(
+            f"{path}: valid ({len(scenario.phases)} phases, {len(scenario.places)} places, "
+            f"{len(scenario.deployments)} deployments)"
+        )
     return status
 
 
@@ -106,12 +120,23 @@ def _geocode(args) -> int:
     if args.online:
         place = OnlineGeocoder().geocode(args.query, country=args.country)
     else:
-        place = geocode_one(args.query, country=args.country.upper() if args.country else None,
-                            kind=args.kind)
+        place = geocode_one(
+            args.query, country=args.country.upper() if args.country else None, kind=args.kind
+        )
     if args.json:
-        print(json.dumps({"query": args.query, "name": place.matched, "country": place.country,
-                          "lat": place.lat, "lon": place.lon, "source": place.method},
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "query": args.query,
+                    "name": place.matched,
+                    "country": place.country,
+                    "lat": place.lat,
+                    "lon": place.lon,
+                    "source": place.method,
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
         country = f", {country_name(place.country)} ({place.country})" if place.country else ""
         print(f"{place.matched}{country}: {place.lat:.5f}, {place.lon:.5f} (from {place.method})")
@@ -127,8 +152,10 @@ def _diff(args) -> int:
     phases = [phase.id for phase in data.scenario.phases]
     for option, value in (("--from", args.from_phase), ("--to", args.to_phase)):
         if value is not None and value not in phases:
-            print(f"{args.scenario}: {option}: unknown phase {value!r}; use one of: "
-                  f"{', '.join(phases)}", file=sys.stderr)
+            print(
+                f"{args.scenario}: {option}: unknown phase {value!r}; use one of: {', '.join(phases)}",
+                file=sys.stderr,
+            )
             return EXIT_BAD_INPUT
     frame = changes(data, from_phase=args.from_phase, to_phase=args.to_phase)
     if args.json:
@@ -142,8 +169,10 @@ def _diff(args) -> int:
     print(f"{data.scenario.title}: {first} -> {last}")
     for _, row in frame.iterrows():
         delta = "" if str(row["delta"]) == "<NA>" else f" ({int(row['delta']):+,})"
-        print(f"  {row['change']:<10} {row['actor_name']} at {row['name']}: "
-              f"{show(row['before'])} -> {show(row['after'])}{delta}")
+        print(
+            f"  {row['change']:<10} {row['actor_name']} at {row['name']}: "
+            f"{show(row['before'])} -> {show(row['after'])}{delta}"
+        )
     return EXIT_OK
 
 
@@ -170,6 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the last resort: a short message, no traceback
         if args.debug:
             raise
-        print(f"posturemap: unexpected {type(error).__name__}: {error}. Nothing was changed on "
-              "disk. Run again with --debug for the traceback and report it.", file=sys.stderr)
+        print(
+            f"posturemap: unexpected {type(error).__name__}: {error}. Nothing was changed on "
+            "disk. Run again with --debug for the traceback and report it.",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE

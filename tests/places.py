@@ -85,8 +85,20 @@ SAHEL_PLACES = [
 ]
 
 #: Country names resolve to a point inside the country.
-COUNTRIES = ["Niger", "Chad", "Mali", "Burkina Faso", "Mauritania", "Nigeria", "Sudan",
-             "Senegal", "Cameroon", "Libya", "Algeria", "Tchad"]
+COUNTRIES = [
+    "Niger",
+    "Chad",
+    "Mali",
+    "Burkina Faso",
+    "Mauritania",
+    "Nigeria",
+    "Sudan",
+    "Senegal",
+    "Cameroon",
+    "Libya",
+    "Algeria",
+    "Tchad",
+]
 
 #: Names that must not give a point: nothing by that name exists.
 UNKNOWN = ["Xqzzyville", "Atlantisburg Prime", "Agadezzzz Base"]

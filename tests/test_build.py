@@ -7,11 +7,11 @@ import subprocess
 import geopandas as gpd
 import pyogrio
 import pytest
+from posturemap.geo.analyse import changes
+from posturemap.geo.scenario import load_scenario
 
 from posturemap.build import OUTPUT_FILES, build
 from posturemap.cli import main
-from posturemap.geo.analyse import changes
-from posturemap.geo.scenario import load_scenario
 
 from .conftest import MINIMAL, NIGER
 
@@ -100,16 +100,16 @@ def test_geojson_passes_a_validator(niger_output, layer):
 @pytest.mark.parametrize("layer", GEOJSON_LAYERS)
 def test_gdal_reads_geojson_without_warning(niger_output, ogrinfo, layer):
     path = niger_output / "geojson" / f"{layer}.geojson"
-    result = subprocess.run([ogrinfo, "-ro", "-al", "-so", str(path)], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [ogrinfo, "-ro", "-al", "-so", str(path)], capture_output=True, text=True, check=True
+    )
     assert "Warning" not in result.stderr and "ERROR" not in result.stderr, result.stderr
     assert f"Layer name: {layer}" in result.stdout
 
 
 def test_gdal_reads_the_geopackage(niger_output, ogrinfo):
     path = niger_output / "posture.gpkg"
-    result = subprocess.run([ogrinfo, "-ro", "-so", str(path)], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run([ogrinfo, "-ro", "-so", str(path)], capture_output=True, text=True, check=True)
     assert "Warning" not in result.stderr and "ERROR" not in result.stderr, result.stderr
     layers = {name for name, _ in pyogrio.list_layers(path)}
     assert layers == set(GEOJSON_LAYERS)
@@ -119,8 +119,11 @@ def test_gdal_reads_the_geopackage(niger_output, ogrinfo):
 
 
 def digest(folder):
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_two_builds_are_byte_identical(tmp_path, niger_output):

@@ -4,12 +4,12 @@ import json
 
 import pytest
 from geopy.geocoders.base import Geocoder
-from shapely.geometry import Point
-
-from posturemap.cli import main
 from posturemap.geo.countries import countries
 from posturemap.geo.errors import AmbiguousPlaceError, PlaceNotFoundError
 from posturemap.geo.geocode import GazetteerGeocoder, distance_km, geocode_one
+from shapely.geometry import Point
+
+from posturemap.cli import main
 
 from .places import AMBIGUOUS, COUNTRIES, SAHEL_PLACES, UNKNOWN
 
@@ -38,8 +38,7 @@ def test_accuracy_set_has_no_wrong_answer_and_no_miss(geocoder):
     assert missed == []
 
 
-@pytest.mark.parametrize("spelling", ["N'Djamena", "Ndjamena", "N'Djaména", "n djamena",
-                                      "NDJAMENA"])
+@pytest.mark.parametrize("spelling", ["N'Djamena", "Ndjamena", "N'Djaména", "n djamena", "NDJAMENA"])
 def test_spelling_variants_reach_the_same_place(geocoder, spelling):
     assert geocoder.geocode(spelling).raw["geonameid"] == geocoder.geocode("N'Djamena").raw["geonameid"]
 

@@ -1,5 +1,4 @@
 import pytest
-
 from posturemap.geo.personnel import combine, parse_personnel
 
 

@@ -5,10 +5,10 @@ import subprocess
 import sys
 
 import pytest
-
-from posturemap.cli import main
 from posturemap.geo.errors import ScenarioError
 from posturemap.geo.scenario import load_scenario
+
+from posturemap.cli import main
 
 from .conftest import MINIMAL, NIGER
 
@@ -21,7 +21,7 @@ def problems_of(path):
 
 def test_niger_scenario_is_valid():
     scenario = load_scenario(NIGER)
-    assert [phase.id for phase in scenario.phases][0] == "before-coup"
+    assert scenario.phases[0].id == "before-coup"
     assert len(scenario.phases) >= 2
     assert all(deployment.sources for deployment in scenario.deployments)
 
@@ -102,8 +102,10 @@ def test_missing_file(tmp_path):
 
 def test_geojson_region_must_exist_and_be_geojson(write_scenario, tmp_path):
     (tmp_path / "bad.geojson").write_text("{not json", encoding="utf-8")
-    base = MINIMAL + "regions:\n  - {id: a, name: A, geojson: missing.geojson}\n" \
+    base = (
+        MINIMAL + "regions:\n  - {id: a, name: A, geojson: missing.geojson}\n"
         "  - {id: b, name: B, geojson: bad.geojson}\n"
+    )
     problems = "\n".join(problems_of(write_scenario(base)))
     assert "regions[0].geojson: 'missing.geojson' does not exist" in problems
     assert "regions[1].geojson: 'bad.geojson' is not valid GeoJSON" in problems
@@ -111,8 +113,12 @@ def test_geojson_region_must_exist_and_be_geojson(write_scenario, tmp_path):
 
 def test_validate_command_exits_2_without_traceback(write_scenario):
     path = write_scenario(BROKEN)
-    result = subprocess.run([sys.executable, "-m", "posturemap", "validate", str(path)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "posturemap", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"{path}:14: deployments[0].actor: unknown actor 'usa'" in result.stderr
