@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from posturemap.geo.countries import country_frame
+from posturemap.geo.export import json_value
 from posturemap.geo.join import PostureData
 
 from .style import DEFAULT_STYLE, Style
@@ -25,11 +26,14 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
     scenario = data.scenario
     colors = style.actor_colors(scenario.actors)
     west, south, east, north = (data.sites if len(data.sites) else data.places).total_bounds
-    pad_lon, pad_lat = max((east - west) * 0.25, 2.0), max((north - south) * 0.25, 2.0)
-    extent = (west - pad_lon, east + pad_lon, south - pad_lat, north + pad_lat)
+    center_lon, center_lat = (west + east) / 2, (south + north) / 2
+    # At least 12 degrees tall and 16 wide, so a few close sites still show their setting.
+    half_lon = max((east - west) * 0.65, 8.0)
+    half_lat = max((north - south) * 0.65, 6.0)
+    extent = (center_lon - half_lon, center_lon + half_lon, center_lat - half_lat, center_lat + half_lat)
     countries = country_frame().cx[extent[0] - 5 : extent[1] + 5, extent[2] - 5 : extent[3] + 5]
     phases = [scenario.phases[0], scenario.phases[-1]]
-    figure, axes = plt.subplots(1, 2, figsize=(12, 5.6), dpi=dpi)
+    figure, axes = plt.subplots(1, 2, figsize=(13, 5.4), dpi=dpi)
     for axis, phase in zip(axes, phases, strict=True):
         axis.set_facecolor(style.water_color)
         countries.plot(ax=axis, color=style.land_color, edgecolor=style.border_color, linewidth=0.6)
@@ -43,12 +47,9 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
                 linewidth=1,
             )
         sites = data.sites[data.sites["phase"] == phase.id]
+        labels: dict[str, list[str]] = {}
         for _, site in sites.iterrows():
-            personnel = (
-                None
-                if site["personnel"] is None or str(site["personnel"]) == "<NA>"
-                else int(site["personnel"])
-            )
+            personnel = json_value(site["personnel"])
             radius = style.radius(personnel)
             color = colors[site["actor"]]
             withdrawn = site["status"] == "withdrawn"
@@ -64,15 +65,21 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
                 linestyle=":" if withdrawn else ("--" if unknown else "-"),
                 zorder=3,
             )
-            label = site["name"] if len(site["name"]) <= 28 else site["name"][:26] + "…"
-            figure_text = site["personnel_text"] if site["personnel_text"] else "size n/a"
+            reported = json_value(site["personnel_text"]) or "size not reported"
+            labels.setdefault(site["place"], [site["name"]]).append(f"{site['actor_name']}: {reported}")
+        places = data.places.set_index("place")
+        for order, (place, lines) in enumerate(labels.items()):
+            point = places.loc[place, "geometry"]
+            # Alternate above and below so neighbouring places don't cover each other.
+            offset = (10, 6) if order % 2 == 0 else (10, -12 * len(lines) - 6)
             axis.annotate(
-                f"{label}\n{figure_text}",
-                (site.geometry.x, site.geometry.y),
-                xytext=(8, 4),
+                "\n".join(lines),
+                (point.x, point.y),
+                xytext=offset,
                 textcoords="offset points",
-                fontsize=7.5,
+                fontsize=7,
                 zorder=4,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.75},
             )
         axis.set_xlim(extent[0], extent[1])
         axis.set_ylim(extent[2], extent[3])
