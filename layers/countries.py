@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+
 from posturemap.geo.countries import country_frame
 from posturemap.geo.export import feature_collection
 

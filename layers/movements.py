@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
+
 from posturemap.geo.export import json_value
 
 from .elements import DataLayer, PageContext

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
+
 from posturemap.geo.join import PostureData
 from posturemap.geo.scenario import STATUSES
 

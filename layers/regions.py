@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+
 from posturemap.geo.export import feature_collection
 
 from .elements import AreaLayer, PageContext, script_json

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+
 from posturemap.geo.export import json_value
 
 from .elements import DataLayer, PageContext

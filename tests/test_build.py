@@ -7,11 +7,11 @@ import subprocess
 import geopandas as gpd
 import pyogrio
 import pytest
-from posturemap.geo.analyse import changes
-from posturemap.geo.scenario import load_scenario
 
 from posturemap.build import OUTPUT_FILES, build
 from posturemap.cli import main
+from posturemap.geo.analyse import changes
+from posturemap.geo.scenario import load_scenario
 
 from .conftest import MINIMAL, NIGER
 

@@ -4,12 +4,12 @@ import json
 
 import pytest
 from geopy.geocoders.base import Geocoder
-from posturemap.geo.countries import countries
-from posturemap.geo.errors import AmbiguousPlaceError, PlaceNotFoundError
-from posturemap.geo.geocode import GazetteerGeocoder, distance_km, geocode_one
 from shapely.geometry import Point
 
 from posturemap.cli import main
+from posturemap.geo.countries import countries
+from posturemap.geo.errors import AmbiguousPlaceError, PlaceNotFoundError
+from posturemap.geo.geocode import GazetteerGeocoder, distance_km, geocode_one
 
 from .places import AMBIGUOUS, COUNTRIES, SAHEL_PLACES, UNKNOWN
 

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
-from posturemap.geo.scenario import load_scenario
 
 from posturemap.build import build
+from posturemap.geo.scenario import load_scenario
 
 from .conftest import MINIMAL, NIGER
 

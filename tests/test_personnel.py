@@ -1,4 +1,5 @@
 import pytest
+
 from posturemap.geo.personnel import combine, parse_personnel
 
 

@@ -5,10 +5,10 @@ import subprocess
 import sys
 
 import pytest
-from posturemap.geo.errors import ScenarioError
-from posturemap.geo.scenario import load_scenario
 
 from posturemap.cli import main
+from posturemap.geo.errors import ScenarioError
+from posturemap.geo.scenario import load_scenario
 
 from .conftest import MINIMAL, NIGER
 
