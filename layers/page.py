@@ -97,6 +97,19 @@ def _add_tiles(fmap: folium.Map, tiles: Tiles | None) -> None:
         ).add_to(fmap)
 
 
+def _ground(fmap: folium.Map, data: PostureData, *, style: Style, tiles: Tiles | None, bounds):
+    """What every map starts with: shared data, the country basemap, tiles, regions."""
+    context, colors, actor_index, status_index = _context(data, style)
+    fmap.add_child(context)
+    fmap.add_child(basemap_layer(context=context, style=style, bounds=bounds))
+    _add_tiles(fmap, tiles)
+    if len(data.regions):
+        fmap.add_child(
+            regions_layer(data.regions, context=context, style=style, name=", ".join(data.regions["name"]))
+        )
+    return context, colors, actor_index, status_index
+
+
 def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles | None = None) -> folium.Map:
     """The main map: one radio-switchable layer per phase, overlays, legend and timeline.
 
@@ -113,19 +126,12 @@ def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles
     figure = fmap.get_root()
     install_assets(figure)
     _page_title(figure, scenario.title)
-    context, colors, actor_index, status_index = _context(data, style)
-    fmap.add_child(context)
     bounds = _focus_bounds(data)
-    fmap.add_child(basemap_layer(context=context, style=style, bounds=bounds))
-    _add_tiles(fmap, tiles)
+    context, colors, actor_index, status_index = _ground(fmap, data, style=style, tiles=tiles, bounds=bounds)
 
     from posturemap.geo.analyse import countries_frame
 
     shaded = countries_frame(data)
-    if len(data.regions):
-        fmap.add_child(
-            regions_layer(data.regions, context=context, style=style, name=", ".join(data.regions["name"]))
-        )
     for index, phase in enumerate(scenario.phases):
         group = folium.FeatureGroup(
             name=text(f"{phase.label} ({phase.date.isoformat()})"), overlay=False, show=index == 0
@@ -193,16 +199,9 @@ def compare_page(
     for side, phase in enumerate(chosen):
         fmap = offline_map(width="50%", height="100%", left=f"{50 * side}%", top="0%", position="absolute")
         figure.add_child(fmap)
-        context, colors, actor_index, status_index = _context(data, style)
-        fmap.add_child(context)
-        fmap.add_child(basemap_layer(context=context, style=style, bounds=bounds))
-        _add_tiles(fmap, tiles)
-        if len(data.regions):
-            fmap.add_child(
-                regions_layer(
-                    data.regions, context=context, style=style, name=", ".join(data.regions["name"])
-                )
-            )
+        context, colors, actor_index, status_index = _ground(
+            fmap, data, style=style, tiles=tiles, bounds=bounds
+        )
         fmap.add_child(
             sites_layer(
                 data.sites,
