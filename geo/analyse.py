@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 
 from .countries import countries
-from .join import CRS, PostureData
+from .join import PostureData, records_frame
 
 CHANGES = ("withdrawn", "new", "reduced", "increased", "unchanged", "unknown")
 
@@ -129,14 +129,7 @@ def changes(
         "country",
         "sources",
     ]
-    frame = (
-        gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
-        if rows
-        else gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS)
-    )
-    for column in ("before", "after", "delta"):
-        frame[column] = pd.array(frame[column], dtype="Int64")
-    return frame
+    return records_frame(rows, columns, counts=("before", "after", "delta"))
 
 
 def summary(data: PostureData) -> pd.DataFrame:
@@ -207,10 +200,5 @@ def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
                 )
         row["geometry"] = countries()[code].geometry
         rows.append(row)
-    if not rows:
-        return gpd.GeoDataFrame({"id": [], "country": [], "name": []}, geometry=[], crs=CRS)
-    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
-    for column in frame.columns:
-        if column.startswith("personnel_"):
-            frame[column] = pd.array(frame[column], dtype="Int64")
-    return frame
+    counts = tuple(column for column in rows[0] if column.startswith("personnel_")) if rows else ()
+    return records_frame(rows, ["id", "country", "name"], counts=counts)

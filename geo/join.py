@@ -41,6 +41,36 @@ def _refs(refs) -> list[str]:
     return [str(ref) for ref in refs]
 
 
+PERSONNEL_COLUMNS = ("personnel", "personnel_min", "personnel_max")
+
+
+def _personnel(personnel) -> dict:
+    """The personnel columns every layer shares: estimate, wording, range."""
+    return {
+        "personnel": personnel.estimate,
+        "personnel_text": personnel.text,
+        "personnel_min": personnel.minimum,
+        "personnel_max": personnel.maximum,
+    }
+
+
+def records_frame(
+    rows: list[dict], columns: list[str], *, counts: tuple[str, ...] = PERSONNEL_COLUMNS
+) -> gpd.GeoDataFrame:
+    """Rows (each with a ``geometry``) as a GeoDataFrame in EPSG:4326.
+
+    With no rows the frame still has ``columns``; ``counts`` become nullable
+    integers, so an unknown figure stays null rather than turning into NaN.
+    """
+    if rows:
+        frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    else:
+        frame = gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS)
+    for column in counts:
+        frame[column] = pd.array(frame[column], dtype="Int64")
+    return frame
+
+
 def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.GeoDataFrame:
     """One row per place with its point, country, Sahel membership and how it was placed.
 
@@ -109,10 +139,7 @@ def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFram
                 "phase_label": scenario.phase(deployment.phase).label,
                 "phase_date": scenario.phase(deployment.phase).date.isoformat(),
                 "phase_index": phase_order[deployment.phase],
-                "personnel": personnel.estimate,
-                "personnel_text": personnel.text,
-                "personnel_min": personnel.minimum,
-                "personnel_max": personnel.maximum,
+                **_personnel(personnel),
                 "figures": [str(figure) for figure in deployment.figures],
                 "status": deployment.status,
                 "country": place["country"],
@@ -123,37 +150,32 @@ def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFram
                 "geometry": place.geometry,
             }
         )
-    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS) if rows else _empty_sites()
-    for column in ("personnel", "personnel_min", "personnel_max"):
-        frame[column] = pd.array(frame[column], dtype="Int64")
-    return frame
+    return records_frame(rows, SITE_COLUMNS)
 
 
-def _empty_sites() -> gpd.GeoDataFrame:
-    columns = [
-        "id",
-        "place",
-        "name",
-        "kind",
-        "actor",
-        "actor_name",
-        "phase",
-        "phase_label",
-        "phase_date",
-        "phase_index",
-        "personnel",
-        "personnel_text",
-        "personnel_min",
-        "personnel_max",
-        "figures",
-        "status",
-        "country",
-        "country_name",
-        "in_sahel",
-        "sources",
-        "note",
-    ]
-    return gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS)
+SITE_COLUMNS = [
+    "id",
+    "place",
+    "name",
+    "kind",
+    "actor",
+    "actor_name",
+    "phase",
+    "phase_label",
+    "phase_date",
+    "phase_index",
+    "personnel",
+    "personnel_text",
+    "personnel_min",
+    "personnel_max",
+    "figures",
+    "status",
+    "country",
+    "country_name",
+    "in_sahel",
+    "sources",
+    "note",
+]
 
 
 def geodesic_line(start: Point, end: Point, *, segments: int = 32) -> LineString:
@@ -181,10 +203,7 @@ def movements_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoData
                 "to_name": by_place.loc[movement.destination, "name"],
                 "phase": movement.phase,
                 "phase_label": scenario.phase(movement.phase).label,
-                "personnel": personnel.estimate,
-                "personnel_text": personnel.text,
-                "personnel_min": personnel.minimum,
-                "personnel_max": personnel.maximum,
+                **_personnel(personnel),
                 "kind": movement.kind,
                 "distance_km": round(distance_km(start.y, start.x, end.y, end.x), 1),
                 "sources": _refs(movement.sources),
@@ -211,14 +230,7 @@ def movements_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoData
         "sources",
         "note",
     ]
-    frame = (
-        gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
-        if rows
-        else gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS)
-    )
-    for column in ("personnel", "personnel_min", "personnel_max"):
-        frame[column] = pd.array(frame[column], dtype="Int64")
-    return frame
+    return records_frame(rows, columns)
 
 
 def regions_frame(scenario: Scenario) -> gpd.GeoDataFrame:
