@@ -8,11 +8,10 @@ from posturemap.geo.countries import country_frame
 from posturemap.geo.export import feature_collection
 
 from .elements import AreaLayer, PageContext, script_json
-from .style import Style
 
 
 def basemap_layer(
-    *, context: PageContext, style: Style, bounds: tuple[float, float, float, float] | None = None
+    *, context: PageContext, bounds: tuple[float, float, float, float] | None = None
 ) -> AreaLayer:
     """Country outlines from the shipped polygons: readable with no tiles and no network.
 
@@ -24,6 +23,7 @@ def basemap_layer(
         west, south, east, north = bounds
         pad = max(east - west, north - south, 10)
         frame = frame.cx[west - pad : east + pad, south - pad : north + pad]
+    style = context.style
     land, border = script_json(style.land_color), script_json(style.border_color)
     return AreaLayer(
         feature_collection(frame[["code", "name", "geometry"]], name="basemap"),
@@ -41,13 +41,13 @@ def shading_layer(
     *,
     phase_id: str,
     context: PageContext,
-    style: Style,
     name: str,
     show: bool = True,
 ) -> AreaLayer:
     """Countries filled by the total personnel estimate of one phase."""
     column = f"personnel_{phase_id}"
     frame = countries[["id", "name", column, "geometry"]].rename(columns={column: "personnel"})
+    style = context.style
     steps, colors = script_json(list(style.shading_steps)), script_json(list(style.shading_colors))
     return AreaLayer(
         feature_collection(frame, name="countries"),

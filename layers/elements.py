@@ -93,7 +93,11 @@ def offline_map(**options) -> folium.Map:
 
 
 class PageContext(MacroElement):
-    """Shared data of one map: actors, statuses, sources, style, a canvas renderer."""
+    """Shared data of one map: actors, statuses, sources, style, a canvas renderer.
+
+    Layers encode actors and statuses as indexes into this context
+    (:attr:`actor_index`, :attr:`status_index`), so each appears once per page.
+    """
 
     _template = Template(
         """
@@ -104,10 +108,28 @@ class PageContext(MacroElement):
         """
     )
 
-    def __init__(self, payload: dict):
+    def __init__(self, scenario, style):
+        from posturemap.geo.scenario import STATUSES
+
         super().__init__()
         self._name = "PmContext"
-        self.payload = script_json(payload)
+        self.style = style
+        self.colors = style.actor_colors(scenario.actors)
+        self.actor_index = {actor.id: index for index, actor in enumerate(scenario.actors)}
+        self.status_index = {status: index for index, status in enumerate(STATUSES)}
+        sources = {
+            source.id: {
+                "title": source.title,
+                "publisher": source.publisher,
+                "date": source.date.isoformat() if source.date else None,
+                "url": source.url,
+            }
+            for source in scenario.sources
+        }
+        actors = [{"id": a.id, "name": a.name, "color": self.colors[a.id]} for a in scenario.actors]
+        self.payload = script_json(
+            {"actors": actors, "statuses": list(STATUSES), "sources": sources, "style": style.js()}
+        )
 
 
 class DataLayer(folium.FeatureGroup):

@@ -31,7 +31,7 @@ def _optional(value):
     return None if value is None else int(value)
 
 
-def encode_movements(movements: gpd.GeoDataFrame, *, actor_index: dict[str, int]) -> dict:
+def encode_movements(movements: gpd.GeoDataFrame, *, context: PageContext) -> dict:
     lines, heads = [], []
     for geometry in movements.geometry:
         coords = list(geometry.coords)
@@ -40,7 +40,7 @@ def encode_movements(movements: gpd.GeoDataFrame, *, actor_index: dict[str, int]
     return {
         "lines": lines,
         "heads": heads,
-        "actor": [actor_index[actor] for actor in movements["actor"]],
+        "actor": [context.actor_index[actor] for actor in movements["actor"]],
         "from": list(movements["from_name"]),
         "to": list(movements["to_name"]),
         "phase": list(movements["phase_label"]),
@@ -59,14 +59,13 @@ def movements_layer(
     movements: gpd.GeoDataFrame,
     *,
     context: PageContext,
-    actor_index: dict[str, int],
     name: str = "Movements",
     show: bool = True,
 ) -> DataLayer:
     """Movements as an overlay: dashed lines are withdrawals, solid ones arrivals and relocations."""
     return DataLayer(
         "addMovements",
-        encode_movements(movements, actor_index=actor_index),
+        encode_movements(movements, context=context),
         context,
         name=name,
         overlay=True,

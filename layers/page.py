@@ -13,7 +13,6 @@ from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from posturemap.geo.join import PostureData
-from posturemap.geo.scenario import STATUSES
 
 from .countries import basemap_layer, shading_layer
 from .elements import HtmlPanel, PageContext, install_assets, offline_map, pin_ids, text
@@ -58,33 +57,6 @@ def _fit(fmap: folium.Map, bounds: tuple[float, float, float, float], *, panels:
     fmap.fit_bounds([[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]], **padding)
 
 
-def _context(data: PostureData, style: Style) -> tuple[PageContext, dict, dict, dict]:
-    scenario = data.scenario
-    colors = style.actor_colors(scenario.actors)
-    actor_index = {actor.id: index for index, actor in enumerate(scenario.actors)}
-    status_index = {status: index for index, status in enumerate(STATUSES)}
-    sources = {
-        source.id: {
-            "title": source.title,
-            "publisher": source.publisher,
-            "date": source.date.isoformat() if source.date else None,
-            "url": source.url,
-        }
-        for source in scenario.sources
-    }
-    context = PageContext(
-        {
-            "actors": [
-                {"id": actor.id, "name": actor.name, "color": colors[actor.id]} for actor in scenario.actors
-            ],
-            "statuses": list(STATUSES),
-            "sources": sources,
-            "style": style.js(),
-        }
-    )
-    return context, colors, actor_index, status_index
-
-
 def _page_title(figure: Figure, title: str) -> None:
     figure.header.add_child(Element(f"<title>{text(title)}</title>"), name="title")
     figure.header.add_child(Element('<meta charset="utf-8">'), name="charset")
@@ -97,17 +69,15 @@ def _add_tiles(fmap: folium.Map, tiles: Tiles | None) -> None:
         ).add_to(fmap)
 
 
-def _ground(fmap: folium.Map, data: PostureData, *, style: Style, tiles: Tiles | None, bounds):
+def _ground(fmap: folium.Map, data: PostureData, *, style: Style, tiles: Tiles | None, bounds) -> PageContext:
     """What every map starts with: shared data, the country basemap, tiles, regions."""
-    context, colors, actor_index, status_index = _context(data, style)
+    context = PageContext(data.scenario, style)
     fmap.add_child(context)
-    fmap.add_child(basemap_layer(context=context, style=style, bounds=bounds))
+    fmap.add_child(basemap_layer(context=context, bounds=bounds))
     _add_tiles(fmap, tiles)
     if len(data.regions):
-        fmap.add_child(
-            regions_layer(data.regions, context=context, style=style, name=", ".join(data.regions["name"]))
-        )
-    return context, colors, actor_index, status_index
+        fmap.add_child(regions_layer(data.regions, context=context, name=", ".join(data.regions["name"])))
+    return context
 
 
 def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles | None = None) -> folium.Map:
@@ -127,7 +97,7 @@ def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles
     install_assets(figure)
     _page_title(figure, scenario.title)
     bounds = _focus_bounds(data)
-    context, colors, actor_index, status_index = _ground(fmap, data, style=style, tiles=tiles, bounds=bounds)
+    context = _ground(fmap, data, style=style, tiles=tiles, bounds=bounds)
 
     from posturemap.geo.analyse import countries_frame
 
@@ -137,33 +107,22 @@ def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles
             name=text(f"{phase.label} ({phase.date.isoformat()})"), overlay=False, show=index == 0
         )
         if len(shaded):
-            shading = shading_layer(
-                shaded, phase_id=phase.id, context=context, style=style, name=f"{phase.label} shading"
-            )
+            shading = shading_layer(shaded, phase_id=phase.id, context=context, name=f"{phase.label} shading")
             shading.control = False
             group.add_child(shading)
-        layer = sites_layer(
-            data.sites,
-            phase_id=phase.id,
-            phase_label=phase.label,
-            context=context,
-            actor_index=actor_index,
-            status_index=status_index,
-            style=style,
-            show=True,
-        )
+        layer = sites_layer(data.sites, phase=phase, context=context)
         layer.control = False
         group.add_child(layer)
         fmap.add_child(group)
     if len(data.movements):
-        fmap.add_child(movements_layer(data.movements, context=context, actor_index=actor_index))
+        fmap.add_child(movements_layer(data.movements, context=context))
     fmap.add_child(labels_layer(data.places[data.places["place"].isin(data.sites["place"])], context=context))
     description = f"<p>{text(scenario.description)}</p>" if scenario.description else ""
     fmap.add_child(HtmlPanel(f"<h1>{text(scenario.title)}</h1>{description}", css_class="pm-title"))
     fmap.add_child(
         legend_panel(
             scenario.actors,
-            colors,
+            context.colors,
             style,
             movements=bool(len(data.movements)),
             regions=list(data.regions["name"]),
@@ -199,25 +158,11 @@ def compare_page(
     for side, phase in enumerate(chosen):
         fmap = offline_map(width="50%", height="100%", left=f"{50 * side}%", top="0%", position="absolute")
         figure.add_child(fmap)
-        context, colors, actor_index, status_index = _ground(
-            fmap, data, style=style, tiles=tiles, bounds=bounds
-        )
-        fmap.add_child(
-            sites_layer(
-                data.sites,
-                phase_id=phase.id,
-                phase_label=phase.label,
-                context=context,
-                actor_index=actor_index,
-                status_index=status_index,
-                style=style,
-                overlay=True,
-                name="Sites",
-            )
-        )
+        context = _ground(fmap, data, style=style, tiles=tiles, bounds=bounds)
+        fmap.add_child(sites_layer(data.sites, phase=phase, context=context, overlay=True, name="Sites"))
         moves = data.movements[data.movements["phase"] == phase.id]
         if len(moves):
-            fmap.add_child(movements_layer(moves, context=context, actor_index=actor_index))
+            fmap.add_child(movements_layer(moves, context=context))
         fmap.add_child(
             HtmlPanel(f"{text(phase.label)} · {text(phase.date.isoformat())}", css_class="pm-phase-tag")
         )
@@ -226,7 +171,7 @@ def compare_page(
     maps[0].add_child(
         legend_panel(
             scenario.actors,
-            colors,
+            context.colors,
             style,
             movements=bool(len(data.movements)),
             regions=list(data.regions["name"]),

@@ -7,15 +7,14 @@ import geopandas as gpd
 from posturemap.geo.export import feature_collection
 
 from .elements import AreaLayer, PageContext, script_json
-from .style import Style
 
 
 def regions_layer(
-    regions: gpd.GeoDataFrame, *, context: PageContext, style: Style, name: str = "Regions", show: bool = True
+    regions: gpd.GeoDataFrame, *, context: PageContext, name: str = "Regions", show: bool = True
 ) -> AreaLayer:
     """Regions as hatched-looking translucent areas with their name on hover."""
     collection = feature_collection(regions, name="regions")
-    color = script_json(style.region_color)
+    color = script_json(context.style.region_color)
     return AreaLayer(
         collection,
         context,

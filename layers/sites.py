@@ -5,9 +5,9 @@ from __future__ import annotations
 import geopandas as gpd
 
 from posturemap.geo.export import json_value
+from posturemap.geo.scenario import Phase
 
 from .elements import DataLayer, PageContext
-from .style import Style
 
 
 def _value(value):
@@ -19,16 +19,14 @@ def _count(value) -> int | None:
     return None if value is None else int(value)
 
 
-def encode_sites(
-    sites: gpd.GeoDataFrame, *, actor_index: dict[str, int], status_index: dict[str, int]
-) -> dict:
+def encode_sites(sites: gpd.GeoDataFrame, *, context: PageContext) -> dict:
     """Sites as columns (not one object per feature): compact and quick to parse."""
     return {
         "lat": [round(point.y, 5) for point in sites.geometry],
         "lon": [round(point.x, 5) for point in sites.geometry],
         "name": list(sites["name"]),
-        "actor": [actor_index[actor] for actor in sites["actor"]],
-        "status": [status_index[status] for status in sites["status"]],
+        "actor": [context.actor_index[actor] for actor in sites["actor"]],
+        "status": [context.status_index[status] for status in sites["status"]],
         "est": [_count(value) for value in sites["personnel"]],
         "min": [_count(value) for value in sites["personnel_min"]],
         "max": [_count(value) for value in sites["personnel_max"]],
@@ -45,12 +43,8 @@ def encode_sites(
 def sites_layer(
     sites: gpd.GeoDataFrame,
     *,
-    phase_id: str,
-    phase_label: str,
+    phase: Phase,
     context: PageContext,
-    actor_index: dict[str, int],
-    status_index: dict[str, int],
-    style: Style,
     name: str | None = None,
     overlay: bool = False,
     show: bool = True,
@@ -61,14 +55,13 @@ def sites_layer(
     presence, a dashed one a presence of unknown size.  ``overlay=False``
     makes the phases an exclusive, radio-style choice in the layer control.
     """
-    in_phase = sites[sites["phase"] == phase_id]
-    data = encode_sites(in_phase, actor_index=actor_index, status_index=status_index)
+    in_phase = sites[sites["phase"] == phase.id]
     return DataLayer(
         "addSites",
-        data,
+        encode_sites(in_phase, context=context),
         context,
-        name=name or phase_label,
+        name=name or phase.label,
         overlay=overlay,
         show=show,
-        extra={"phaseLabel": phase_label},
+        extra={"phaseLabel": phase.label},
     )

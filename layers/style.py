@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -34,24 +34,6 @@ class Style:
     #: Country shading: upper bounds of personnel classes and their colours.
     shading_steps: tuple[int, ...] = (0, 100, 1000, 5000)
     shading_colors: tuple[str, ...] = ("#f2efe6", "#e6d8b8", "#d9bb86", "#c99a57", "#b07a36")
-    status_labels: dict[str, str] = field(
-        default_factory=lambda: {
-            "active": "present",
-            "withdrawn": "withdrawn (hollow, dotted)",
-            "planned": "planned (faint, dashed)",
-            "unknown": "status unknown (dashed)",
-        }
-    )
-    change_colors: dict[str, str] = field(
-        default_factory=lambda: {
-            "withdrawn": "#c0392b",
-            "new": "#27ae60",
-            "reduced": "#e67e22",
-            "increased": "#2980b9",
-            "unchanged": "#7f8c8d",
-            "unknown": "#95a5a6",
-        }
-    )
 
     def radius(self, personnel: int | None) -> float:
         """Circle radius in pixels for a personnel estimate (same rule as the page's JS)."""
