@@ -39,6 +39,23 @@ def latlng(point) -> list[float]:
     return [round(point.y, 6), round(point.x, 6)]
 
 
+def personnel_columns(frame) -> dict[str, list]:
+    """Each row's estimate and its derived range in words, computed once here for the page."""
+    from posturemap.geo.export import json_value
+    from posturemap.geo.personnel import Personnel
+
+    def count(value) -> int | None:
+        value = json_value(value)
+        return None if value is None else int(value)
+
+    estimates = [count(value) for value in frame["personnel"]]
+    ranges = [
+        Personnel(None, count(low), count(high), estimate).describe_range()
+        for low, high, estimate in zip(frame["personnel_min"], frame["personnel_max"], estimates, strict=True)
+    ]
+    return {"est": estimates, "range": ranges}
+
+
 @cache
 def leaflet_assets() -> tuple[str, str]:
     """Leaflet's JS and CSS from XStatic-Leaflet, with the CSS images inlined."""

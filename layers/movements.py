@@ -8,7 +8,7 @@ import geopandas as gpd
 
 from posturemap.geo.export import json_value
 
-from .elements import DataLayer, PageContext
+from .elements import DataLayer, PageContext, personnel_columns
 
 
 def _arrowhead(coords: list[tuple[float, float]], *, size_deg: float = 0.6) -> list[list[float]]:
@@ -26,11 +26,6 @@ def _arrowhead(coords: list[tuple[float, float]], *, size_deg: float = 0.6) -> l
     return [[round(y1, 5), round(x1, 5)], corner(left), corner(right)]
 
 
-def _optional(value):
-    value = json_value(value)
-    return None if value is None else int(value)
-
-
 def encode_movements(movements: gpd.GeoDataFrame, *, context: PageContext) -> dict:
     lines, heads = [], []
     for geometry in movements.geometry:
@@ -45,9 +40,7 @@ def encode_movements(movements: gpd.GeoDataFrame, *, context: PageContext) -> di
         "to": list(movements["to_name"]),
         "phase": list(movements["phase_label"]),
         "kind": list(movements["kind"]),
-        "est": [_optional(v) for v in movements["personnel"]],
-        "min": [_optional(v) for v in movements["personnel_min"]],
-        "max": [_optional(v) for v in movements["personnel_max"]],
+        **personnel_columns(movements),
         "text": [json_value(v) for v in movements["personnel_text"]],
         "km": [float(v) for v in movements["distance_km"]],
         "note": [json_value(v) for v in movements["note"]],

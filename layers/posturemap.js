@@ -14,15 +14,6 @@
 
   function fmt(n) { return n === null || n === undefined ? null : Number(n).toLocaleString("en-US"); }
 
-  function describeRange(min, max, est) {
-    if (est === null || est === undefined) return "unknown";
-    if (min !== null && max !== null && min === max) return fmt(min);
-    if (max === null && min !== null) return "at least " + fmt(min);
-    if (min === null && max !== null) return "up to " + fmt(max);
-    return fmt(min) + "–" + fmt(max);
-  }
-  PM.describeRange = describeRange;
-
   function isSafeUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url); }
 
   PM.sourceList = function (refs, sources) {
@@ -56,7 +47,7 @@
     var table = el("table");
     var text = d.text[i];
     row(table, "Reported", text === null ? "no figure in the sources" : text);
-    row(table, "Derived range", describeRange(d.min[i], d.max[i], d.est[i]));
+    row(table, "Derived range", d.range[i]);
     row(table, "Estimate", d.est[i] === null ? "unknown" : fmt(d.est[i]));
     row(table, "Status", ctx.statuses[d.status[i]]);
     row(table, "Country", d.country[i]);
@@ -114,7 +105,7 @@
         box.appendChild(el("div", "pm-popup-sub", ctx.actors[d.actor[j]].name + " · " + d.kind[j] + " · " + d.phase[j]));
         var table = el("table");
         row(table, "Reported", d.text[j] === null ? "no figure in the sources" : d.text[j]);
-        row(table, "Derived range", describeRange(d.min[j], d.max[j], d.est[j]));
+        row(table, "Derived range", d.range[j]);
         row(table, "Distance", fmt(d.km[j]) + " km (great circle)");
         box.appendChild(table);
         if (d.note[j]) box.appendChild(el("p", "pm-note", d.note[j]));

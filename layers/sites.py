@@ -7,16 +7,11 @@ import geopandas as gpd
 from posturemap.geo.export import json_value
 from posturemap.geo.scenario import Phase
 
-from .elements import DataLayer, PageContext
+from .elements import DataLayer, PageContext, personnel_columns
 
 
 def _value(value):
     return json_value(value)
-
-
-def _count(value) -> int | None:
-    value = _value(value)
-    return None if value is None else int(value)
 
 
 def encode_sites(sites: gpd.GeoDataFrame, *, context: PageContext) -> dict:
@@ -27,9 +22,7 @@ def encode_sites(sites: gpd.GeoDataFrame, *, context: PageContext) -> dict:
         "name": list(sites["name"]),
         "actor": [context.actor_index[actor] for actor in sites["actor"]],
         "status": [context.status_index[status] for status in sites["status"]],
-        "est": [_count(value) for value in sites["personnel"]],
-        "min": [_count(value) for value in sites["personnel_min"]],
-        "max": [_count(value) for value in sites["personnel_max"]],
+        **personnel_columns(sites),
         "text": [_value(value) for value in sites["personnel_text"]],
         "figures": [list(value) if isinstance(value, list) else [] for value in sites["figures"]],
         "country": [_value(value) for value in sites["country_name"]],
