@@ -75,10 +75,9 @@ def changes(
     for place, actor in pairs:
         before = keyed.get((place, actor, from_phase))
         after = keyed.get((place, actor, to_phase))
-        old = before["personnel"] if before is not None else (0 if after is not None else pd.NA)
+        # Absent from a phase counts as none there.
+        old = before["personnel"] if before is not None else 0
         new = after["personnel"] if after is not None else 0
-        if before is None:
-            old = 0
         change = _classify(before, after)
         delta = pd.NA if (pd.isna(old) or pd.isna(new)) else int(new) - int(old)
         rows.append(
@@ -140,8 +139,9 @@ def summary(data: PostureData) -> pd.DataFrame:
     for (phase, actor, country), group in sites.groupby(["phase", "actor", "country"], sort=False):
 
         def total(column: str, group=group):
+            # A bound is only known for the group when every site's bound is.
             values = group[column]
-            return pd.NA if values.isna().any() and column != "personnel" else values.sum(skipna=True)
+            return pd.NA if values.isna().any() else values.sum()
 
         rows.append(
             {

@@ -54,9 +54,8 @@ def shading_layer(
         context,
         name=name,
         style_js=(
-            f"var steps = {steps}, colors = {colors}, p = f2(feature), i = 0;"
+            f"var steps = {steps}, colors = {colors}, p = feature.properties.personnel || 0, i = 0;"
             "while (i < steps.length && p > steps[i]) i++;"
-            "function f2(x) { return x.properties.personnel || 0; }"
             "return {color: '#7a6a4f', weight: 1, fillColor: colors[i], fillOpacity: 0.6};"
         ),
         tooltip_js=(

@@ -10,10 +10,6 @@ from posturemap.geo.scenario import Phase
 from .elements import DataLayer, PageContext, personnel_columns
 
 
-def _value(value):
-    return json_value(value)
-
-
 def encode_sites(sites: gpd.GeoDataFrame, *, context: PageContext) -> dict:
     """Sites as columns (not one object per feature): compact and quick to parse."""
     return {
@@ -23,12 +19,12 @@ def encode_sites(sites: gpd.GeoDataFrame, *, context: PageContext) -> dict:
         "actor": [context.actor_index[actor] for actor in sites["actor"]],
         "status": [context.status_index[status] for status in sites["status"]],
         **personnel_columns(sites),
-        "text": [_value(value) for value in sites["personnel_text"]],
+        "text": [json_value(value) for value in sites["personnel_text"]],
         "figures": [list(value) if isinstance(value, list) else [] for value in sites["figures"]],
-        "country": [_value(value) for value in sites["country_name"]],
+        "country": [json_value(value) for value in sites["country_name"]],
         "sahel": [bool(value) for value in sites["in_sahel"]],
         "kind": list(sites["kind"]),
-        "note": [_value(value) for value in sites["note"]],
+        "note": [json_value(value) for value in sites["note"]],
         "sources": [list(value) for value in sites["sources"]],
     }
 
