@@ -36,7 +36,11 @@ class Style:
     shading_colors: tuple[str, ...] = ("#f2efe6", "#e6d8b8", "#d9bb86", "#c99a57", "#b07a36")
 
     def radius(self, personnel: int | None) -> float:
-        """Circle radius in pixels for a personnel estimate (same rule as the page's JS)."""
+        """Circle radius in pixels for a personnel estimate.
+
+        Must match ``PostureMap.radius`` in posturemap.js: the legend is drawn here,
+        the markers in the page.
+        """
         if personnel is None:
             return self.unknown_radius
         if personnel == 0:
