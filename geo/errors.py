@@ -65,12 +65,14 @@ class GeocodeError(PostureMapError, LookupError):
 class PlaceNotFoundError(GeocodeError):
     """No gazetteer entry matches the name."""
 
-    def __init__(self, query: str, suggestions: list[str] | None = None):
+    def __init__(self, query: str, suggestions: list[str] | None = None, *, country: str | None = None):
         self.query = query
+        self.country = country
         self.suggestions = list(suggestions or [])
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        within = f" in country {country}" if country else ""
         msg = (
-            f"no place called {query!r} in the offline gazetteer.{hint} "
+            f"no place called {query!r}{within} in the offline gazetteer.{hint} "
             "Check the spelling, or give the place `lat:` and `lon:`."
         )
         super().__init__(msg)

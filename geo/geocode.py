@@ -236,9 +236,7 @@ def geocode_one(
     geocoder = geocoder or GazetteerGeocoder(bounds=bounds)
     location = geocoder.geocode(query, country_codes=country, kind=kind)
     if location is None:
-        raise PlaceNotFoundError(
-            query if not country else f"{query} (country {country})", geocoder.suggestions(query)
-        )
+        raise PlaceNotFoundError(query, geocoder.suggestions(query), country=country)
     return ResolvedPlace(
         location.latitude, location.longitude, "gazetteer", location.raw["name"], location.raw["country"]
     )
@@ -346,7 +344,8 @@ def resolve_places(
     resolved: dict[str, ResolvedPlace] = {}
     problems = []
     total = len(scenario.places)
-    for number, place in enumerate(scenario.places, start=1):
+    for index, place in enumerate(scenario.places):
+        number = index + 1
         if progress:
             progress(number, total, place.name)
         if place.lat is not None and place.lon is not None:
@@ -361,7 +360,8 @@ def resolve_places(
                     query, country=place.country, kind=place.kind, geocoder=offline
                 )
         except GeocodeError as error:
-            problems.append(Problem(str(scenario.path), place.line, f"places.{place.id}.query", str(error)))
+            field = f"places[{index}].{'query' if place.query else 'name'}"
+            problems.append(Problem(str(scenario.path), place.line, field, str(error)))
     if problems:
         raise ScenarioError(problems)
     return resolved

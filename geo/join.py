@@ -82,7 +82,7 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
     """
     band = sahel_band()
     rows, problems = [], []
-    for place in scenario.places:
+    for index, place in enumerate(scenario.places):
         where = resolved[place.id]
         point = Point(where.lon, where.lat)
         found = country_at(where.lon, where.lat)
@@ -94,7 +94,7 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
                     Problem(
                         str(scenario.path),
                         place.line,
-                        f"places.{place.id}",
+                        f"places[{index}]",
                         f"lies at {where.lat:.4f}, {where.lon:.4f}, in {country_name(found) or 'no country'}"
                         f", not in {country_name(declared)} ({declared}) as its `country:` says; "
                         "check lat/lon (not swapped?) or the query",

@@ -187,7 +187,8 @@ def parse_personnel(value: object) -> Personnel:
             raise ValueError(f"{value} is not a whole, non-negative number of people")
         return Personnel(str(int(value)), int(value), int(value), int(value))
     if not isinstance(value, str):
-        raise ValueError(f"expected {ACCEPTED_FORMS}; got a {type(value).__name__}")
+        kind = "mapping" if isinstance(value, dict) else "list" if isinstance(value, list) else "value"
+        raise ValueError(f"got a {kind}; write {ACCEPTED_FORMS}")
 
     original = value.strip()
     text = re.sub(r"\s+", " ", original.lower()).replace("–", "-").replace("—", "-")

@@ -220,24 +220,30 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def _read_text(path: Path) -> str:
     if not path.exists():
-        raise ScenarioError.single(path, 0, "", "no such file; check the path")
+        raise ScenarioError.single(path, 0, "", "no such file; check the path and the current folder")
     if path.is_dir():
-        raise ScenarioError.single(path, 0, "", "is a folder, not a scenario file")
+        raise ScenarioError.single(path, 0, "", "this is a folder, not a scenario file")
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ScenarioError.single(path, 0, "", f"cannot read: {error.strerror}") from None
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError.single(
-            path, 0, "", f"is {len(data):,} bytes; scenario files are at most {MAX_FILE_BYTES:,}"
+            path,
+            0,
+            "",
+            f"the file is {len(data):,} bytes; scenario files are at most {MAX_FILE_BYTES:,}; "
+            "split it into several scenarios",
         )
     if b"\x00" in data:
-        raise ScenarioError.single(path, 0, "", "is a binary file, not YAML text")
+        raise ScenarioError.single(
+            path, 1, "", "this is a binary file, not YAML text; give the scenario's .yaml file"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ScenarioError.single(path, line, "", "is not UTF-8 text; save it as UTF-8") from None
+        raise ScenarioError.single(path, line, "", "the file is not UTF-8 text; save it as UTF-8") from None
     if not text.strip():
         raise ScenarioError.single(
             path, 1, "", "the file is empty; start from data/niger.yaml or the README's format"
@@ -263,6 +269,9 @@ class _Validator:
     def __init__(self, path: Path, problems: list[Problem]):
         self.path = path
         self.problems = list(problems)
+        # Ids declared with a well-formed `id:` even when the rest of their record is
+        # wrong; a reference to one is not reported again as "unknown".
+        self.declared: dict[str, set[str]] = {}
 
     def problem(self, line: int, field_name: str, message: str) -> None:
         self.problems.append(Problem(str(self.path), line, field_name, message))
@@ -363,7 +372,11 @@ class _Validator:
             )
             return None
         seen[value] = record.line_of("id")
+        self.declared.setdefault(what, set()).add(value)
         return value
+
+    def _known_elsewhere(self, value: str, what: str) -> bool:
+        return value in self.declared.get(what, ())
 
     def reference(
         self,
@@ -379,6 +392,8 @@ class _Validator:
         if value is None:
             return None
         if value not in known:
+            if self._known_elsewhere(value, what):
+                return None
             choices = ", ".join(sorted(known)) or "none defined"
             self.problem(
                 record.line_of(key), f"{where}.{key}", f"unknown {what} {value!r}; use one of: {choices}"
@@ -434,6 +449,8 @@ class _Validator:
                 )
                 continue
             if match["id"] not in sources:
+                if self._known_elsewhere(match["id"], "source"):
+                    continue
                 choices = ", ".join(sorted(sources)) or "none defined"
                 self.problem(
                     line, f"{name}[{index}]", f"unknown source {match['id']!r}; use one of: {choices}"

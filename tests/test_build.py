@@ -7,6 +7,8 @@ import subprocess
 import geopandas as gpd
 import pyogrio
 import pytest
+import shapely
+import shapely.geometry
 
 from posturemap.build import OUTPUT_FILES, build
 from posturemap.cli import main
@@ -147,3 +149,29 @@ def test_build_refuses_a_folder_it_did_not_write(tmp_path, write_scenario, capsy
     assert main(["build", str(write_scenario(MINIMAL)), "--out", str(tmp_path / "mine")]) == 2
     assert "did not write" in capsys.readouterr().err
     assert (tmp_path / "mine" / "thesis.docx").read_text(encoding="utf-8") == "precious"
+
+
+def test_a_geojson_region_file_is_drawn_and_exported(tmp_path, write_scenario):
+    """A region from the user's own file: clockwise ring and long decimals in, RFC 7946 out."""
+    liptako = {
+        "type": "Feature",
+        "properties": {"name": "Liptako-Gourma"},
+        "geometry": {
+            "type": "Polygon",
+            # Clockwise, as many tools write it; RFC 7946 wants the outer ring counter-clockwise.
+            "coordinates": [[[-1.5, 12.0], [-1.5, 15.5], [2.5, 15.5], [2.5, 12.0123456789], [-1.5, 12.0]]],
+        },
+    }
+    (tmp_path / "liptako.geojson").write_text(json.dumps(liptako), encoding="utf-8")
+    path = write_scenario(
+        MINIMAL + "regions:\n  - {id: liptako, name: Liptako-Gourma, geojson: liptako.geojson}\n"
+    )
+    build(path, tmp_path / "out")
+    data = json.loads((tmp_path / "out" / "geojson" / "regions.geojson").read_text(encoding="utf-8"))
+    [region] = data["features"]
+    assert region["properties"]["name"] == "Liptako-Gourma"
+    ring = region["geometry"]["coordinates"][0]
+    assert shapely.LinearRing(ring).is_ccw
+    assert [2.5, 12.012346] in ring
+    assert shapely.geometry.shape(region["geometry"]).area == pytest.approx(4 * 3.5, abs=0.1)
+    assert "Liptako-Gourma" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
