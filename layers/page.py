@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import folium
 from branca.element import Element, Figure, MacroElement
+from folium.map import FitBounds
 from folium.template import Template
 
 from posturemap.geo.join import PostureData
@@ -54,7 +55,12 @@ def _fit(fmap: folium.Map, bounds: tuple[float, float, float, float], *, panels:
     pad_lon, pad_lat = max((east - west) * 0.1, 1.0), max((north - south) * 0.1, 1.0)
     # Keep the sites clear of the title, legend and timeline panels.
     padding = {"padding_top_left": (390, 150), "padding_bottom_right": (330, 30)} if panels else {}
-    fmap.fit_bounds([[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]], **padding)
+    fit = FitBounds([[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]], **padding)
+    # The map is already "loaded" at its initial view, so Leaflet would animate this
+    # first fit; during that quarter second it ignores other view changes (a reader's
+    # first zoom, the compare page's sync).
+    fit.options["animate"] = False
+    fmap.add_child(fit)
 
 
 def _page_title(figure: Figure, title: str) -> None:
