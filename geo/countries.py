@@ -109,6 +109,7 @@ def country_at(lon: float, lat: float) -> str | None:
     hits = frame[frame.contains(point)]
     if len(hits):
         return str(hits.iloc[0]["code"])
-    distances = frame.distance(point)
-    nearest = distances.idxmin()
-    return str(frame.loc[nearest, "code"]) if distances[nearest] <= 0.5 else None
+    # Planar distance in degrees on purpose: only "within half a degree" matters here.
+    distances = shapely.distance(frame.geometry.to_numpy(), point)
+    nearest = int(distances.argmin())
+    return str(frame["code"].iloc[nearest]) if distances[nearest] <= 0.5 else None

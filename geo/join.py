@@ -126,6 +126,8 @@ def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFram
     rows = []
     for deployment in scenario.deployments:
         place = by_place.loc[deployment.place]
+        # A text column with gaps holds NaN, not None, once it is in a frame.
+        country = place["country"] if isinstance(place["country"], str) else None
         personnel = deployment.personnel
         rows.append(
             {
@@ -142,8 +144,8 @@ def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFram
                 **_personnel(personnel),
                 "figures": [str(figure) for figure in deployment.figures],
                 "status": deployment.status,
-                "country": place["country"],
-                "country_name": country_name(place["country"]),
+                "country": country,
+                "country_name": country_name(country),
                 "in_sahel": bool(place["in_sahel"]),
                 "sources": _refs(deployment.sources),
                 "note": deployment.note,

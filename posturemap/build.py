@@ -13,9 +13,13 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from posturemap.geo.errors import BuildError
 from posturemap.geo.join import PostureData
+
+if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
 
 MARKER = ".posturemap-output"
 OUTPUT_FILES = (
@@ -51,6 +55,20 @@ def prepare(
     return join(scenario, resolve_places(scenario, online=online, progress=progress))
 
 
+def gis_layers(data: PostureData) -> dict[str, GeoDataFrame]:
+    """The layers exported to GeoJSON and the GeoPackage, by name, in file order."""
+    from posturemap.geo import analyse
+
+    return {
+        "sites": data.sites.drop(columns=["phase_index"]),
+        "movements": data.movements,
+        "regions": data.regions,
+        "changes": analyse.changes(data),
+        "countries": analyse.countries_frame(data),
+        "places": data.places,
+    }
+
+
 def write_outputs(data: PostureData, folder: Path, *, tiles=None) -> list[Path]:
     """Write every output file of a prepared scenario into ``folder``."""
     from posturemap.geo import analyse, export
@@ -60,16 +78,7 @@ def write_outputs(data: PostureData, folder: Path, *, tiles=None) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     geojson = folder / "geojson"
     geojson.mkdir(exist_ok=True)
-    changes = analyse.changes(data)
-    countries = analyse.countries_frame(data)
-    layers = {
-        "sites": data.sites.drop(columns=["phase_index"]),
-        "movements": data.movements,
-        "regions": data.regions,
-        "changes": changes,
-        "countries": countries,
-        "places": data.places,
-    }
+    layers = gis_layers(data)
     for name, frame in layers.items():
         export.write_geojson(frame, geojson / f"{name}.geojson", name=name)
     export.write_geopackage(layers, folder / "posture.gpkg")
