@@ -247,15 +247,47 @@ class OnlineGeocoder:
 
     Used only with ``--online``.  A second build with the same names makes no
     request.  Failures are raised as :class:`GeocoderServiceError`.
+
+    Parameters
+    ----------
+    cache_path : Path, optional
+        The JSON cache (default: ``nominatim-cache.json`` in :func:`settings.cache_dir`).
+    domain, scheme : str, optional
+        Another Nominatim server, such as an organisation's own (default:
+        :func:`settings.nominatim_server`).
+    min_delay_seconds, error_wait_seconds : float, optional
+        Pause between requests, and before retrying a failed one (default:
+        :data:`settings.ONLINE_MIN_DELAY_SECONDS`, :data:`settings.ONLINE_ERROR_WAIT_SECONDS`).
+    geocode : callable, optional
+        Any geopy-style ``geocode(query, country_codes=..., exactly_one=True)``
+        to ask instead of Nominatim; it is cached the same way.
     """
 
     def __init__(
-        self, *, cache_path: Path | None = None, geocode: Callable[..., Location | None] | None = None
+        self,
+        *,
+        cache_path: Path | None = None,
+        domain: str | None = None,
+        scheme: str | None = None,
+        min_delay_seconds: float | None = None,
+        error_wait_seconds: float | None = None,
+        geocode: Callable[..., Location | None] | None = None,
     ):
         self.cache_path = cache_path or settings.cache_dir() / "nominatim-cache.json"
+        default_domain, default_scheme = settings.nominatim_server()
+        self.domain, self.scheme = domain or default_domain, scheme or default_scheme
+        self.min_delay_seconds = (
+            settings.ONLINE_MIN_DELAY_SECONDS if min_delay_seconds is None else min_delay_seconds
+        )
+        self.error_wait_seconds = (
+            settings.ONLINE_ERROR_WAIT_SECONDS if error_wait_seconds is None else error_wait_seconds
+        )
         self._cache: dict[str, list | None] = {}
         if self.cache_path.exists():
-            self._cache = json.loads(self.cache_path.read_text(encoding="utf-8"))
+            try:
+                self._cache = json.loads(self.cache_path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+                self._cache = {}  # a damaged cache is only a cache: ask again
         self._geocode = geocode
 
     def _backend(self) -> Callable[..., Location | None]:
@@ -263,10 +295,15 @@ class OnlineGeocoder:
             from geopy.extra.rate_limiter import RateLimiter
             from geopy.geocoders import Nominatim
 
-            nominatim = Nominatim(user_agent=settings.ONLINE_USER_AGENT, timeout=10)
+            server = {"domain": self.domain} if self.domain else {}
+            nominatim = Nominatim(
+                user_agent=settings.ONLINE_USER_AGENT, timeout=10, scheme=self.scheme, **server
+            )
             self._geocode = RateLimiter(
                 nominatim.geocode,
-                min_delay_seconds=settings.ONLINE_MIN_DELAY_SECONDS,
+                min_delay_seconds=self.min_delay_seconds,
+                # geopy refuses to retry sooner than its normal pace.
+                error_wait_seconds=max(self.error_wait_seconds, self.min_delay_seconds),
                 max_retries=2,
                 swallow_exceptions=False,
             )
@@ -277,7 +314,23 @@ class OnlineGeocoder:
         request = json.dumps({"q": normalize(query), "country": (country or "").lower()}, sort_keys=True)
         return hashlib.sha256(request.encode()).hexdigest()
 
+    def _save(self) -> None:
+        # Written whole and swapped in, so an interrupted build never leaves half a cache.
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.cache_path.with_name(self.cache_path.name + ".partial")
+        partial.write_text(json.dumps(self._cache, sort_keys=True, indent=0), encoding="utf-8")
+        partial.replace(self.cache_path)
+
     def geocode(self, query: str, *, country: str | None = None) -> ResolvedPlace:
+        """Place one name, from the cache when it was asked before.
+
+        Raises
+        ------
+        PlaceNotFoundError
+            Nominatim knows no such place (remembered, so not asked again).
+        GeocoderServiceError
+            The request failed (network, refusal, timeout) after retries.
+        """
         key = self.cache_key(query, country)
         if key not in self._cache:
             from geopy.exc import GeopyError
@@ -285,16 +338,18 @@ class OnlineGeocoder:
             try:
                 location = self._backend()(query, country_codes=country, exactly_one=True)
             except GeopyError as error:
-                msg = f"online geocoding of {query!r} failed: {error}; retry later or add lat/lon"
+                msg = (
+                    f"online geocoding of {query!r} failed: {type(error).__name__}: {error}; "
+                    "retry later, or give the place `lat:` and `lon:`"
+                )
                 raise GeocoderServiceError(msg) from error
             self._cache[key] = (
                 None if location is None else [location.latitude, location.longitude, location.address]
             )
-            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            self.cache_path.write_text(json.dumps(self._cache, sort_keys=True, indent=0), encoding="utf-8")
+            self._save()
         hit = self._cache[key]
         if hit is None:
-            raise PlaceNotFoundError(query)
+            raise PlaceNotFoundError(query, country=country)
         return ResolvedPlace(hit[0], hit[1], "nominatim", hit[2], None)
 
 

@@ -124,6 +124,8 @@ SUGGESTIONS: int = 5
 ONLINE_USER_AGENT: str = "posturemap/0.1 (offline-first posture maps)"
 #: Seconds between online requests (Nominatim's usage policy asks for 1).
 ONLINE_MIN_DELAY_SECONDS: float = 1.0
+#: Seconds to wait before retrying a failed online request (twice at most).
+ONLINE_ERROR_WAIT_SECONDS: float = 5.0
 
 
 def cache_dir() -> Path:
@@ -137,3 +139,19 @@ def cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "posturemap"
+
+
+def nominatim_server() -> tuple[str | None, str]:
+    """The Nominatim server ``--online`` asks, as (domain, scheme).
+
+    ``POSTUREMAP_NOMINATIM`` names another server, such as an organisation's
+    own (``https://nominatim.example.org`` or ``http://localhost:8080``);
+    unset, geopy's default public server is used over https.
+    """
+    from urllib.parse import urlsplit
+
+    explicit = os.environ.get("POSTUREMAP_NOMINATIM", "").strip()
+    if not explicit:
+        return None, "https"
+    parts = urlsplit(explicit if "://" in explicit else f"https://{explicit}")
+    return (parts.netloc + parts.path).rstrip("/"), parts.scheme
