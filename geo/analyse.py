@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 
 from .countries import countries
-from .join import PostureData, records_frame
+from .join import PostureData, records, records_frame, rows_by_place
 
 CHANGES = ("withdrawn", "new", "reduced", "increased", "unchanged", "unknown")
 
@@ -61,16 +61,12 @@ def changes(
         if phase not in phase_ids:
             msg = f"unknown phase {phase!r}; use one of: {', '.join(phase_ids)}"
             raise KeyError(msg)
-    sites = data.sites
-    keyed = {(row["place"], row["actor"], row["phase"]): row for _, row in sites.iterrows()}
+    sites = records(data.sites)
+    keyed = {(row["place"], row["actor"], row["phase"]): row for row in sites}
     pairs = list(
-        dict.fromkeys(
-            (row["place"], row["actor"])
-            for _, row in sites.iterrows()
-            if row["phase"] in (from_phase, to_phase)
-        )
+        dict.fromkeys((row["place"], row["actor"]) for row in sites if row["phase"] in (from_phase, to_phase))
     )
-    places = data.places.set_index("place")
+    places = rows_by_place(data.places)
     rows = []
     for place, actor in pairs:
         before = keyed.get((place, actor, from_phase))
@@ -84,7 +80,7 @@ def changes(
             {
                 "id": f"{place}/{actor}",
                 "place": place,
-                "name": places.loc[place, "name"],
+                "name": places[place]["name"],
                 "actor": actor,
                 "actor_name": data.scenario.actor(actor).name,
                 "from_phase": from_phase,
@@ -97,7 +93,7 @@ def changes(
                 "before_status": before["status"] if before is not None else "absent",
                 "after_status": after["status"] if after is not None else "absent",
                 "change": change,
-                "country": places.loc[place, "country"],
+                "country": places[place]["country"],
                 "sources": list(
                     dict.fromkeys(
                         [
@@ -106,7 +102,7 @@ def changes(
                         ]
                     )
                 ),
-                "geometry": places.loc[place, "geometry"],
+                "geometry": places[place]["geometry"],
             }
         )
     columns = [

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import numpy as np
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
@@ -98,18 +99,41 @@ def country_frame():
     return frame
 
 
+@cache
+def _country_index() -> tuple[shapely.STRtree, tuple[str, ...]]:
+    shaped = [(code, c.geometry) for code, c in sorted(countries().items()) if c.geometry is not None]
+    return shapely.STRtree([geometry for _, geometry in shaped]), tuple(code for code, _ in shaped)
+
+
+#: How far outside every coarse outline a point may lie and still get the nearest country.
+NEAREST_COUNTRY_DEGREES = 0.5
+
+
+def countries_at(lons, lats) -> list[str | None]:
+    """ISO codes of the countries holding each point (vectorised :func:`country_at`)."""
+    points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+    tree, codes = _country_index()
+    found: list[str | None] = [None] * len(points)
+    point_index, country_index = tree.query(points, predicate="intersects")
+    # Where outlines overlap, the first country in code order wins, as it always has.
+    for point, country in sorted(zip(point_index.tolist(), country_index.tolist(), strict=True)):
+        if found[point] is None:
+            found[point] = codes[country]
+    missing = [number for number, code in enumerate(found) if code is None]
+    if missing:
+        # Planar distance in degrees on purpose: only "within half a degree" matters here.
+        near_point, near_country = tree.query_nearest(
+            points[missing], max_distance=NEAREST_COUNTRY_DEGREES, all_matches=False
+        )
+        for point, country in zip(near_point.tolist(), near_country.tolist(), strict=True):
+            found[missing[point]] = codes[country]
+    return found
+
+
 def country_at(lon: float, lat: float) -> str | None:
     """ISO code of the country whose polygon holds the point, or of the nearest one.
 
     The shipped outlines are coarse, so a coastal or border town can fall a
     few kilometres outside its country; within 0.5° the nearest outline wins.
     """
-    frame = country_frame()
-    point = shapely.Point(lon, lat)
-    hits = frame[frame.contains(point)]
-    if len(hits):
-        return str(hits.iloc[0]["code"])
-    # Planar distance in degrees on purpose: only "within half a degree" matters here.
-    distances = shapely.distance(frame.geometry.to_numpy(), point)
-    nearest = int(distances.argmin())
-    return str(frame["code"].iloc[nearest]) if distances[nearest] <= 0.5 else None
+    return countries_at([lon], [lat])[0]

@@ -27,6 +27,9 @@ FIXED_TIMESTAMP = "2000-01-01T00:00:00.000Z"
 
 def json_value(value: Any) -> Any:
     """A property value as JSON: numbers stay numbers, missing becomes null."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # the common cases, first
+        return value
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, (list, tuple)):
@@ -66,14 +69,15 @@ def feature_collection(frame: gpd.GeoDataFrame, *, name: str) -> dict:
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
     columns = [column for column in frame.columns if column != frame.geometry.name]
+    values = [[json_value(value) for value in frame[column].tolist()] for column in columns]
     features = []
-    for _, row in frame.iterrows():
-        properties = {column: json_value(row[column]) for column in columns}
+    for number, geometry in enumerate(frame.geometry):
+        properties = {column: values[index][number] for index, column in enumerate(columns)}
         feature: dict[str, Any] = {"type": "Feature"}
         if "id" in properties:
             feature["id"] = properties["id"]
         feature["properties"] = properties
-        feature["geometry"] = geometry_json(row.geometry)
+        feature["geometry"] = geometry_json(geometry)
         features.append(feature)
     collection: dict[str, Any] = {"type": "FeatureCollection", "name": name}
     if len(frame) and not frame.geometry.is_empty.all():

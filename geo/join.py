@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
-from .countries import countries, country_at, country_name
+from .countries import countries, countries_at, country_name
 from .errors import Problem, ScenarioError
 from .geocode import ResolvedPlace, distance_km
 from .regions import region_geometry, sahel_band
@@ -80,12 +81,13 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
         When a place lies far outside the country it declares (often swapped
         ``lat``/``lon``, or a wrong gazetteer match).
     """
-    band = sahel_band()
+    located = [resolved[place.id] for place in scenario.places]
+    points = shapely.points([where.lon for where in located], [where.lat for where in located])
+    found_countries = countries_at([where.lon for where in located], [where.lat for where in located])
+    in_sahel = shapely.intersects(sahel_band(), points) if len(points) else []
     rows, problems = [], []
     for index, place in enumerate(scenario.places):
-        where = resolved[place.id]
-        point = Point(where.lon, where.lat)
-        found = country_at(where.lon, where.lat)
+        where, point, found = located[index], points[index], found_countries[index]
         declared = place.country
         if declared and found != declared and declared in countries():
             outline = countries()[declared].geometry
@@ -107,7 +109,7 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
                 "name": place.name,
                 "kind": place.kind,
                 "country": declared if place.kind == "country" and declared else found,
-                "in_sahel": bool(band.intersects(point)),
+                "in_sahel": bool(in_sahel[index]),
                 "geocoded": where.method,
                 "matched": where.matched,
                 "note": place.note,
@@ -119,13 +121,26 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain dicts, column by column (pandas' own ``to_dict`` is slow on
+    extension arrays, and row lookups in a frame cost far more)."""
+    columns = list(frame.columns)
+    values = [frame[column].tolist() for column in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def rows_by_place(places: gpd.GeoDataFrame) -> dict[str, dict]:
+    """Each place's row as a plain dict, by place id."""
+    return {record["place"]: record for record in records(places)}
+
+
 def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """One Point per (place, actor, phase) deployment, in scenario order."""
-    by_place = places.set_index("place")
+    by_place = rows_by_place(places)
     phase_order = {phase.id: index for index, phase in enumerate(scenario.phases)}
     rows = []
     for deployment in scenario.deployments:
-        place = by_place.loc[deployment.place]
+        place = by_place[deployment.place]
         # A text column with gaps holds NaN, not None, once it is in a frame.
         country = place["country"] if isinstance(place["country"], str) else None
         personnel = deployment.personnel
@@ -149,7 +164,7 @@ def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFram
                 "in_sahel": bool(place["in_sahel"]),
                 "sources": _refs(deployment.sources),
                 "note": deployment.note,
-                "geometry": place.geometry,
+                "geometry": place["geometry"],
             }
         )
     return records_frame(rows, SITE_COLUMNS)
@@ -188,11 +203,11 @@ def geodesic_line(start: Point, end: Point, *, segments: int = 32) -> LineString
 
 def movements_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """One geodesic LineString per movement, with its great-circle distance."""
-    by_place = places.set_index("place")
+    by_place = rows_by_place(places)
     rows = []
     for index, movement in enumerate(scenario.movements):
-        start = by_place.loc[movement.origin].geometry
-        end = by_place.loc[movement.destination].geometry
+        start = by_place[movement.origin]["geometry"]
+        end = by_place[movement.destination]["geometry"]
         personnel = movement.personnel
         rows.append(
             {
@@ -201,8 +216,8 @@ def movements_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoData
                 "actor_name": scenario.actor(movement.actor).name,
                 "from": movement.origin,
                 "to": movement.destination,
-                "from_name": by_place.loc[movement.origin, "name"],
-                "to_name": by_place.loc[movement.destination, "name"],
+                "from_name": by_place[movement.origin]["name"],
+                "to_name": by_place[movement.destination]["name"],
                 "phase": movement.phase,
                 "phase_label": scenario.phase(movement.phase).label,
                 **_personnel(personnel),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from posturemap.geo.countries import country_frame
 from posturemap.geo.export import json_value
 from posturemap.geo.join import PostureData
@@ -47,39 +49,17 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
                 linewidth=1,
             )
         sites = data.sites[data.sites["phase"] == phase.id]
-        labels: dict[str, list[str]] = {}
-        for _, site in sites.iterrows():
-            personnel = json_value(site["personnel"])
-            radius = style.radius(personnel)
-            color = colors[site["actor"]]
-            withdrawn = site["status"] == "withdrawn"
-            unknown = personnel is None or site["status"] == "unknown"
-            axis.scatter(
-                [site.geometry.x],
-                [site.geometry.y],
-                s=(radius * 1.6) ** 2,
-                facecolors="none" if withdrawn else color,
-                edgecolors=color,
-                alpha=0.9 if withdrawn else 0.55,
-                linewidths=2,
-                linestyle=":" if withdrawn else ("--" if unknown else "-"),
-                zorder=3,
-            )
-            reported = json_value(site["personnel_text"]) or "size not reported"
-            labels.setdefault(site["place"], [site["name"]]).append(f"{site['actor_name']}: {reported}")
-        places = data.places.set_index("place")
-        for order, (place, lines) in enumerate(labels.items()):
-            point = places.loc[place, "geometry"]
-            # Alternate above and below so neighbouring places don't cover each other.
-            offset = (10, 6) if order % 2 == 0 else (10, -12 * len(lines) - 6)
-            axis.annotate(
-                "\n".join(lines),
-                (point.x, point.y),
-                xytext=offset,
-                textcoords="offset points",
+        _draw_sites(axis, sites, colors, style)
+        if sites["place"].nunique() <= style.static_label_limit:
+            _label_places(axis, sites, data.places, extent)
+        else:
+            axis.text(
+                0.01,
+                0.01,
+                f"{sites['place'].nunique():,} places: labels left out; see index.html",
+                transform=axis.transAxes,
                 fontsize=7,
-                zorder=4,
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.75},
+                color="#555",
             )
         axis.set_xlim(extent[0], extent[1])
         axis.set_ylim(extent[2], extent[3])
@@ -121,7 +101,68 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
         fontsize=7,
         color="#555",
     )
-    figure.tight_layout(rect=(0, 0.05, 1, 0.95))
+    # Fixed margins: tight_layout would draw the whole figure once more, slow with many sites.
+    figure.subplots_adjust(left=0.05, right=0.98, bottom=0.1, top=0.88, wspace=0.12)
     figure.savefig(path, dpi=dpi, metadata={"Software": None})
     plt.close(figure)
     return path
+
+
+def _draw_sites(axis, sites, colors: dict[str, str], style: Style) -> None:
+    """One scatter call per actor and line style: fast with many sites, same look with few."""
+    if not len(sites):
+        return
+    personnel = [json_value(value) for value in sites["personnel"]]
+    withdrawn = (sites["status"] == "withdrawn").to_numpy()
+    unknown = np.array([value is None for value in personnel]) | (sites["status"] == "unknown").to_numpy()
+    sizes = np.array([(style.radius(value) * 1.6) ** 2 for value in personnel])
+    xs, ys = sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()
+    actors = sites["actor"].to_numpy()
+    for actor in dict.fromkeys(actors):
+        for linestyle, chosen in (
+            (":", withdrawn),
+            ("--", unknown & ~withdrawn),
+            ("-", ~unknown & ~withdrawn),
+        ):
+            mask = (actors == actor) & chosen
+            if not mask.any():
+                continue
+            color = colors[actor]
+            hollow = linestyle == ":"
+            axis.scatter(
+                xs[mask],
+                ys[mask],
+                s=sizes[mask],
+                facecolors="none" if hollow else color,
+                edgecolors=color,
+                alpha=0.9 if hollow else 0.55,
+                linewidths=2,
+                linestyle=linestyle,
+                zorder=3,
+            )
+
+
+def _label_places(axis, sites, places, extent: tuple[float, float, float, float]) -> None:
+    labels: dict[str, list[str]] = {}
+    for place, name, actor_name, reported in zip(
+        sites["place"], sites["name"], sites["actor_name"], sites["personnel_text"], strict=True
+    ):
+        reported = json_value(reported) or "size not reported"
+        labels.setdefault(place, [name]).append(f"{actor_name}: {reported}")
+    points = dict(zip(places["place"], places.geometry, strict=True))
+    for order, (place, lines) in enumerate(labels.items()):
+        point = points[place]
+        # Alternate above and below so neighbouring places don't cover each other;
+        # in the right third, write to the left so the label stays on the image.
+        leftward = point.x > extent[0] + (extent[1] - extent[0]) * 2 / 3
+        offset = (-10 if leftward else 10, 6 if order % 2 == 0 else -12 * len(lines) - 6)
+        axis.annotate(
+            "\n".join(lines),
+            (point.x, point.y),
+            xytext=offset,
+            textcoords="offset points",
+            ha="right" if leftward else "left",
+            fontsize=7,
+            zorder=4,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.75},
+        )

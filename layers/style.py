@@ -25,6 +25,8 @@ class Style:
     min_radius: float = 5.0
     max_radius: float = 36.0
     unknown_radius: float = 9.0
+    #: map.png labels each place only up to this many places in a panel; more would be a smudge.
+    static_label_limit: int = 40
     #: Personnel shown in the legend's size key.
     legend_sizes: tuple[int, ...] = (100, 1000)
     land_color: str = "#f2efe6"
