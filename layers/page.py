@@ -17,7 +17,7 @@ from posturemap.geo.join import PostureData
 
 from .countries import basemap_layer, shading_layer
 from .elements import HtmlPanel, PageContext, install_assets, offline_map, pin_ids, text
-from .labels import labels_layer
+from .labels import labelled_places, labels_layer
 from .legend import legend_panel
 from .movements import movements_layer
 from .regions import regions_layer
@@ -75,9 +75,13 @@ def _add_tiles(fmap: folium.Map, tiles: Tiles | None) -> None:
         ).add_to(fmap)
 
 
+def _most_sites_in_a_phase(data: PostureData) -> int:
+    return int(data.sites.groupby("phase").size().max()) if len(data.sites) else 0
+
+
 def _ground(fmap: folium.Map, data: PostureData, *, style: Style, tiles: Tiles | None, bounds) -> PageContext:
     """What every map starts with: shared data, the country basemap, tiles, regions."""
-    context = PageContext(data.scenario, style)
+    context = PageContext(data.scenario, style.for_sites(_most_sites_in_a_phase(data)))
     fmap.add_child(context)
     fmap.add_child(basemap_layer(context=context, bounds=bounds))
     _add_tiles(fmap, tiles)
@@ -122,14 +126,20 @@ def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles
         fmap.add_child(group)
     if len(data.movements):
         fmap.add_child(movements_layer(data.movements, context=context))
-    fmap.add_child(labels_layer(data.places[data.places["place"].isin(data.sites["place"])], context=context))
+    labelled = labelled_places(data.places, data.sites, limit=style.label_limit)
+    with_sites = data.sites["place"].nunique()
+    label_name = "Labels"
+    if len(labelled) < with_sites:
+        label_name = f"Labels ({len(labelled)} largest of {with_sites:,})"
+    # A capped set of labels starts hidden: in a dense map they cover the sites.
+    fmap.add_child(labels_layer(labelled, context=context, name=label_name, show=label_name == "Labels"))
     description = f"<p>{text(scenario.description)}</p>" if scenario.description else ""
     fmap.add_child(HtmlPanel(f"<h1>{text(scenario.title)}</h1>{description}", css_class="pm-title"))
     fmap.add_child(
         legend_panel(
             scenario.actors,
             context.colors,
-            style,
+            context.style,
             movements=bool(len(data.movements)),
             regions=list(data.regions["name"]),
             shading=bool(len(shaded)),
@@ -178,7 +188,7 @@ def compare_page(
         legend_panel(
             scenario.actors,
             context.colors,
-            style,
+            context.style,
             movements=bool(len(data.movements)),
             regions=list(data.regions["name"]),
             shading=False,

@@ -10,6 +10,7 @@ from posturemap.geo.countries import country_frame
 from posturemap.geo.export import json_value
 from posturemap.geo.join import PostureData
 
+from .labels import labelled_places
 from .style import DEFAULT_STYLE, Style
 
 
@@ -26,6 +27,8 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
     from matplotlib.lines import Line2D
 
     scenario = data.scenario
+    if len(data.sites):
+        style = style.for_sites(int(data.sites.groupby("phase").size().max()))
     colors = style.actor_colors(scenario.actors)
     west, south, east, north = (data.sites if len(data.sites) else data.places).total_bounds
     center_lon, center_lat = (west + east) / 2, (south + north) / 2
@@ -50,13 +53,13 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
             )
         sites = data.sites[data.sites["phase"] == phase.id]
         _draw_sites(axis, sites, colors, style)
-        if sites["place"].nunique() <= style.static_label_limit:
-            _label_places(axis, sites, data.places, extent)
-        else:
+        labelled = labelled_places(data.places, sites, limit=style.label_limit)
+        _label_places(axis, sites[sites["place"].isin(labelled["place"])], data.places, extent)
+        if len(labelled) < sites["place"].nunique():
             axis.text(
                 0.01,
                 0.01,
-                f"{sites['place'].nunique():,} places: labels left out; see index.html",
+                f"labels: the {len(labelled)} largest of {sites['place'].nunique():,} places",
                 transform=axis.transAxes,
                 fontsize=7,
                 color="#555",

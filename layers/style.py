@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,12 @@ class Style:
     min_radius: float = 5.0
     max_radius: float = 36.0
     unknown_radius: float = 9.0
-    #: map.png labels each place only up to this many places in a panel; more would be a smudge.
-    static_label_limit: int = 40
+    #: Above this many sites in a phase, circles shrink with the square root of
+    #: the count (see :meth:`for_sites`), so thousands of sites stay readable.
+    dense_from: int = 100
+    #: Permanent labels on the page and in map.png: every place up to this many,
+    #: else this many places with the most personnel (the rest keep their tooltips).
+    label_limit: int = 40
     #: Personnel shown in the legend's size key.
     legend_sizes: tuple[int, ...] = (100, 1000)
     land_color: str = "#f2efe6"
@@ -48,6 +52,24 @@ class Style:
         if personnel == 0:
             return self.min_radius
         return max(self.min_radius, min(self.max_radius, self.scale * personnel**0.5))
+
+    def for_sites(self, count: int) -> Style:
+        """This style with circles sized for ``count`` sites in a phase.
+
+        Up to :attr:`dense_from` sites nothing changes; above, every radius is
+        scaled by ``sqrt(dense_from / count)`` (at least 2 px), so the legend,
+        the page and map.png still agree because they share the returned style.
+        """
+        if count <= self.dense_from:
+            return self
+        factor = (self.dense_from / count) ** 0.5
+        return replace(
+            self,
+            scale=self.scale * factor,
+            min_radius=max(2.0, self.min_radius * factor),
+            max_radius=max(4.0, self.max_radius * factor),
+            unknown_radius=max(2.5, self.unknown_radius * factor),
+        )
 
     def actor_colors(self, actors) -> dict[str, str]:
         """Each actor's colour: its own, or the next palette colour."""
