@@ -72,30 +72,146 @@
     return Math.max(style.min_radius, Math.min(style.max_radius, style.scale * Math.sqrt(est)));
   };
 
-  PM.addSites = function (group, d, ctx) {
-    var style = ctx.style, renderer = ctx.renderer, n = d.lat.length;
-    for (var i = 0; i < n; i++) {
-      var actor = ctx.actors[d.actor[i]], status = ctx.statuses[d.status[i]];
-      var color = actor.color, unknownSize = d.est[i] === null;
-      var options = {
-        renderer: renderer, radius: PM.radius(d.est[i], style), color: color, weight: 2,
-        fillColor: color, fillOpacity: 0.45, opacity: 0.95
-      };
-      if (status === "withdrawn") { options.fillOpacity = 0; options.dashArray = "2 4"; options.weight = 2.5; }
-      else if (unknownSize || status === "unknown") { options.dashArray = "5 4"; options.fillOpacity = 0.15; }
-      if (status === "planned") { options.fillOpacity = 0.1; options.dashArray = "8 3"; }
-      if (d.kind[i] === "country") { options.weight = 3; }
-      var marker = L.circleMarker([d.lat[i], d.lon[i]], options);
-      marker.pmIndex = i;
-      group.addLayer(marker);
+  // How a site is drawn: radius, colour, fill, dashes. The legend (Python) draws the same.
+  function siteLook(d, i, ctx) {
+    var color = ctx.actors[d.actor[i]].color, status = ctx.statuses[d.status[i]];
+    var look = { radius: PM.radius(d.est[i], ctx.style), color: color, fill: 0.45, width: 2, dash: null };
+    if (status === "withdrawn") { look.fill = 0; look.dash = [2, 4]; look.width = 2.5; }
+    else if (d.est[i] === null || status === "unknown") { look.dash = [5, 4]; look.fill = 0.15; }
+    if (status === "planned") { look.fill = 0.1; look.dash = [8, 3]; }
+    if (d.kind[i] === "country") look.width = 3;
+    return look;
+  }
+
+  /* Every site of a phase on one canvas. Leaflet's own markers cost an object, a
+   * projection and event wiring each: seconds at 100,000 sites. Here a redraw
+   * is one pass over the columns, and a grid of screen cells finds the site
+   * under the pointer for its tooltip and popup. */
+  PM.SitesLayer = L.Layer.extend({
+    initialize: function (d, ctx) {
+      this._d = d; this._ctx = ctx; this._n = d.lat.length; this._drawn = 0;
+      var looks = [], order = [];
+      for (var i = 0; i < this._n; i++) { looks.push(siteLook(d, i, ctx)); order.push(i); }
+      // Big circles first, so small ones stay visible and clickable on top.
+      order.sort(function (a, b) { return looks[b].radius - looks[a].radius || a - b; });
+      this._looks = looks; this._order = order;
+    },
+    drawnCount: function () { return this._drawn; },
+    onAdd: function (map) {
+      this._canvas = L.DomUtil.create("canvas", "pm-sites-canvas");
+      map.getPane("overlayPane").appendChild(this._canvas);
+      this._tooltip = L.tooltip({ direction: "top", offset: [0, -6], className: "pm-site-tooltip" });
+      map.on("moveend zoomend viewreset resize", this._redraw, this);
+      map.on("zoomstart", this._hide, this);
+      map.on("mousemove", this._onMove, this);
+      map.on("click", this._onClick, this);
+      map.on("mouseout", this._leave, this);
+      this._redraw();
+    },
+    onRemove: function (map) {
+      map.off("moveend zoomend viewreset resize", this._redraw, this);
+      map.off("zoomstart", this._hide, this);
+      map.off("mousemove", this._onMove, this);
+      map.off("click", this._onClick, this);
+      map.off("mouseout", this._leave, this);
+      this._leave();
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null; this._grid = null; this._drawn = 0;
+    },
+    _hide: function () { if (this._canvas) this._canvas.style.visibility = "hidden"; },
+    _redraw: function () {
+      var map = this._map;
+      if (!map || !this._canvas) return;
+      var size = map.getSize(), pad = 0.5;
+      var topLeft = map.containerPointToLayerPoint(size.multiplyBy(-pad)).round();
+      var width = Math.round(size.x * (1 + 2 * pad)), height = Math.round(size.y * (1 + 2 * pad));
+      var ratio = window.devicePixelRatio || 1, canvas = this._canvas;
+      canvas.width = width * ratio; canvas.height = height * ratio;
+      canvas.style.width = width + "px"; canvas.style.height = height + "px";
+      L.DomUtil.setPosition(canvas, topLeft);
+      canvas.style.visibility = "visible";
+      var c = canvas.getContext("2d"), d = this._d, looks = this._looks, order = this._order;
+      c.setTransform(ratio, 0, 0, ratio, 0, 0);
+      var cell = 48, cols = Math.ceil(width / cell) + 1, grid = {}, xs = new Float64Array(this._n), ys = new Float64Array(this._n);
+      var drawn = 0;
+      for (var k = 0; k < order.length; k++) {
+        var i = order[k], look = looks[i];
+        var p = map.latLngToLayerPoint([d.lat[i], d.lon[i]]);
+        var x = p.x - topLeft.x, y = p.y - topLeft.y;
+        xs[i] = x; ys[i] = y;
+        drawn += 1;
+        if (x < -look.radius || y < -look.radius || x > width + look.radius || y > height + look.radius) continue;
+        c.beginPath();
+        c.arc(x, y, look.radius, 0, 2 * Math.PI);
+        if (look.fill > 0) { c.globalAlpha = look.fill; c.fillStyle = look.color; c.fill(); }
+        c.globalAlpha = 0.95; c.strokeStyle = look.color; c.lineWidth = look.width;
+        c.setLineDash(look.dash || []);
+        c.stroke();
+        var key = Math.floor(x / cell) + Math.floor(y / cell) * cols;
+        (grid[key] || (grid[key] = [])).push(k);
+      }
+      c.setLineDash([]); c.globalAlpha = 1;
+      this._grid = grid; this._cell = cell; this._cols = cols; this._xs = xs; this._ys = ys;
+      this._topLeft = topLeft; this._drawn = drawn;
+      var most = 0;
+      for (var j = 0; j < looks.length; j++) if (looks[j].radius > most) most = looks[j].radius;
+      this._reach = Math.ceil((most + 3) / cell);
+    },
+    // The site under a container point: the one drawn last (on top) whose circle holds it.
+    _siteAt: function (containerPoint) {
+      if (!this._grid) return -1;
+      var layer = this._map.containerPointToLayerPoint(containerPoint);
+      var x = layer.x - this._topLeft.x, y = layer.y - this._topLeft.y;
+      var cx = Math.floor(x / this._cell), cy = Math.floor(y / this._cell), best = -1, bestOrder = -1;
+      for (var gx = cx - this._reach; gx <= cx + this._reach; gx++) {
+        for (var gy = cy - this._reach; gy <= cy + this._reach; gy++) {
+          if (gx < 0 || gy < 0 || gx >= this._cols) continue;
+          var bucket = this._grid[gx + gy * this._cols];
+          if (!bucket) continue;
+          for (var b = 0; b < bucket.length; b++) {
+            var k = bucket[b], i = this._order[k], r = this._looks[i].radius + 2;
+            var dx = this._xs[i] - x, dy = this._ys[i] - y;
+            if (dx * dx + dy * dy <= r * r && k > bestOrder) { best = i; bestOrder = k; }
+          }
+        }
+      }
+      return best;
+    },
+    _latLng: function (i) { return L.latLng(this._d.lat[i], this._d.lon[i]); },
+    _onMove: function (e) {
+      var i = this._siteAt(e.containerPoint), d = this._d, container = this._map.getContainer();
+      if (i < 0) { this._leave(); return; }
+      container.style.cursor = "pointer";
+      L.DomUtil.addClass(container, "pm-over-site");
+      if (this._hover === i) return;
+      this._hover = i;
+      var text = d.text[i] === null ? "no figure" : d.text[i];
+      this._tooltip.setLatLng(this._latLng(i))
+        .setContent(el("span", null, d.name[i] + " — " + this._ctx.actors[d.actor[i]].name + ": " + text));
+      if (!this._map.hasLayer(this._tooltip)) this._tooltip.addTo(this._map);
+    },
+    _leave: function () {
+      this._hover = null;
+      if (!this._map) return;
+      this._map.getContainer().style.cursor = "";
+      L.DomUtil.removeClass(this._map.getContainer(), "pm-over-site");
+      if (this._map.hasLayer(this._tooltip)) this._map.removeLayer(this._tooltip);
+    },
+    _onClick: function (e) {
+      var i = this._siteAt(e.containerPoint);
+      if (i < 0) return;
+      this.openSite(i);
+    },
+    // Open one site's popup, as a click on it does.
+    openSite: function (i) {
+      this._leave();
+      L.popup({ maxWidth: 340 }).setLatLng(this._latLng(i))
+        .setContent(PM.sitePopup(this._d, i, this._ctx)).openOn(this._map);
     }
-    // One popup and one tooltip for the whole group, built for the site under the
-    // pointer when needed: binding one to each of 100,000 sites costs seconds.
-    group.bindPopup(function (layer) { return PM.sitePopup(d, layer.pmIndex, ctx); }, { maxWidth: 340 });
-    group.bindTooltip(function (layer) {
-      var i = layer.pmIndex;
-      return el("span", null, d.name[i] + " — " + ctx.actors[d.actor[i]].name + ": " + (d.text[i] === null ? "no figure" : d.text[i]));
-    });
+  });
+
+  PM.addSites = function (group, d, ctx) {
+    group.addLayer(new PM.SitesLayer(d, ctx));
   };
 
   PM.addMovements = function (group, d, ctx) {

@@ -36,15 +36,29 @@ def open_page(browser, path: Path):
 
 
 def circle_count(page) -> int:
+    """Sites drawn on every map of the page, as the sites layer reports them."""
     return page.evaluate("""() => {
         let n = 0;
-        document.querySelectorAll('.leaflet-container').forEach(() => {});
-        for (const key of Object.keys(window)) {
-            const map = window[key];
-            if (map && map instanceof L.Map) map.eachLayer(l => { if (l instanceof L.CircleMarker) n++; });
+        for (const map of Object.values(window).filter(v => v instanceof L.Map)) {
+            map.eachLayer(l => { if (typeof l.drawnCount === "function") n += l.drawnCount(); });
         }
         return n;
     }""")
+
+
+def screen_point(page, lat: float, lon: float) -> tuple[float, float]:
+    """Where a place is on screen in the (first) map."""
+    return tuple(
+        page.evaluate(
+            """([lat, lon]) => {
+            const map = Object.values(window).find(v => v instanceof L.Map);
+            const p = map.latLngToContainerPoint([lat, lon]);
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+            [lat, lon],
+        )
+    )
 
 
 def test_index_works_offline_with_controls(browser, niger_output, tmp_path):
@@ -71,24 +85,24 @@ def test_phase_switch_shows_that_phases_markers(browser, niger_output):
     assert errors == []
 
 
-def test_popup_shows_reported_figure_range_and_sources(browser, niger_output):
+def test_hover_and_click_show_the_reported_figure_range_and_sources(browser, niger_output, niger_data):
     page, errors, _ = open_page(browser, niger_output / "index.html")
     page.locator(".leaflet-control-layers-base input[type=radio]").nth(1).check()
-    page.evaluate("""() => {
-        for (const key of Object.keys(window)) {
-            const map = window[key];
-            if (map && map instanceof L.Map) map.eachLayer(l => {
-                if (l instanceof L.CircleMarker && l.getTooltip() &&
-                    l.getTooltip().getContent().textContent.startsWith('Chad')) l.openPopup();
-            });
-        }
-    }""")
+    chad = niger_data.places.set_index("place").loc["chad", "geometry"]
+    x, y = screen_point(page, chad.y, chad.x)
+    page.mouse.move(x, y)
+    tooltip = page.locator(".leaflet-tooltip-pane .leaflet-tooltip:visible:not(.pm-label)")
+    tooltip.wait_for()
+    assert tooltip.inner_text().startswith("Chad — United States: approximately 100")
+    page.mouse.click(x, y)
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     text = popup.inner_text()
     assert "approximately 100" in text
     assert "90–110" in text
     assert "¶3" in text
+    page.mouse.click(x - 250, y + 150)  # open land, off every site: the popup closes, nothing opens
+    page.locator(".leaflet-popup-content").wait_for(state="detached")
     assert errors == []
 
 
@@ -137,7 +151,10 @@ def test_hostile_text_never_runs(browser, write_scenario, tmp_path, page_name):
     page.evaluate("""() => { for (const key of Object.keys(window)) {
         const map = window[key];
         if (!(map && map instanceof L.Map)) continue;
-        map.eachLayer(l => { if (l.getPopup && l.getPopup()) l.openPopup(); });
+        map.eachLayer(l => {
+            if (l.getPopup && l.getPopup()) l.openPopup();
+            if (l.openSite) for (let i = 0; i < l.drawnCount(); i++) l.openSite(i);
+        });
     } }""")
     page.wait_for_timeout(200)
     assert page.evaluate("() => window.pwned") is None
