@@ -182,18 +182,19 @@ def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
             if countries().get(code) and countries()[code].geometry is not None
         }
     )
+    # One grouping instead of a filter per country, phase and actor.
+    keys = ["country", "phase", "actor"]
+    totals = sites.groupby(keys)["personnel"].sum(min_count=0).to_dict()
+    present = set(sites.groupby(keys).size().index)
     rows = []
     for code in codes:
         row = {"id": code, "country": code, "name": countries()[code].name}
-        in_country = sites[sites["country"] == code]
         for phase in data.scenario.phases:
-            in_phase = in_country[in_country["phase"] == phase.id]
-            row[f"personnel_{phase.id}"] = int(in_phase["personnel"].sum(skipna=True))
+            by_actor = {actor.id: totals.get((code, phase.id, actor.id), 0) for actor in data.scenario.actors}
+            row[f"personnel_{phase.id}"] = int(sum(by_actor.values()))
             for actor in data.scenario.actors:
-                mine = in_phase[in_phase["actor"] == actor.id]
-                row[f"personnel_{phase.id}_{actor.id}"] = (
-                    int(mine["personnel"].sum(skipna=True)) if len(mine) else None
-                )
+                present_here = (code, phase.id, actor.id) in present
+                row[f"personnel_{phase.id}_{actor.id}"] = int(by_actor[actor.id]) if present_here else None
         row["geometry"] = countries()[code].geometry
         rows.append(row)
     counts = tuple(column for column in rows[0] if column.startswith("personnel_")) if rows else ()

@@ -16,6 +16,9 @@
 
   function isSafeUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url); }
 
+  // A layer's data, from the JSON element the page holds for it.
+  PM.json = function (id) { return JSON.parse(document.getElementById(id).textContent); };
+
   PM.sourceList = function (refs, sources) {
     var list = el("ul", "pm-sources");
     (refs || []).forEach(function (ref) {
@@ -90,18 +93,25 @@
   PM.SitesLayer = L.Layer.extend({
     initialize: function (d, ctx) {
       this._d = d; this._ctx = ctx; this._n = d.lat.length; this._drawn = 0;
-      var looks = [], order = [];
+    },
+    // Looks and drawing order, worked out when the phase is first shown, not for hidden phases.
+    _prepare: function () {
+      if (this._looks) return;
+      var d = this._d, ctx = this._ctx, looks = [], order = [];
       for (var i = 0; i < this._n; i++) { looks.push(siteLook(d, i, ctx)); order.push(i); }
       // Big circles first, so small ones stay visible and clickable on top.
       order.sort(function (a, b) { return looks[b].radius - looks[a].radius || a - b; });
       this._looks = looks; this._order = order;
     },
+    // Sites in this phase, and how many the last redraw put on the canvas.
+    siteCount: function () { return this._n; },
     drawnCount: function () { return this._drawn; },
     onAdd: function (map) {
+      this._prepare();
       this._canvas = L.DomUtil.create("canvas", "pm-sites-canvas");
       map.getPane("overlayPane").appendChild(this._canvas);
       this._tooltip = L.tooltip({ direction: "top", offset: [0, -6], className: "pm-site-tooltip" });
-      map.on("moveend zoomend viewreset resize", this._redraw, this);
+      map.on("moveend zoomend viewreset resize", this._schedule, this);
       map.on("zoomstart", this._hide, this);
       map.on("mousemove", this._onMove, this);
       map.on("click", this._onClick, this);
@@ -109,7 +119,9 @@
       this._redraw();
     },
     onRemove: function (map) {
-      map.off("moveend zoomend viewreset resize", this._redraw, this);
+      map.off("moveend zoomend viewreset resize", this._schedule, this);
+      if (this._frame) L.Util.cancelAnimFrame(this._frame);
+      this._frame = null;
       map.off("zoomstart", this._hide, this);
       map.off("mousemove", this._onMove, this);
       map.off("click", this._onClick, this);
@@ -117,6 +129,11 @@
       this._leave();
       L.DomUtil.remove(this._canvas);
       this._canvas = null; this._grid = null; this._drawn = 0;
+    },
+    // One redraw per frame however many view events arrive (a zoom ends with two).
+    _schedule: function () {
+      if (this._frame) return;
+      this._frame = L.Util.requestAnimFrame(function () { this._frame = null; this._redraw(); }, this);
     },
     _hide: function () { if (this._canvas) this._canvas.style.visibility = "hidden"; },
     _redraw: function () {
@@ -139,8 +156,8 @@
         var p = map.latLngToLayerPoint([d.lat[i], d.lon[i]]);
         var x = p.x - topLeft.x, y = p.y - topLeft.y;
         xs[i] = x; ys[i] = y;
-        drawn += 1;
         if (x < -look.radius || y < -look.radius || x > width + look.radius || y > height + look.radius) continue;
+        drawn += 1;
         c.beginPath();
         c.arc(x, y, look.radius, 0, 2 * Math.PI);
         if (look.fill > 0) { c.globalAlpha = look.fill; c.fillStyle = look.color; c.fill(); }

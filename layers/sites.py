@@ -12,20 +12,24 @@ from .elements import DataLayer, PageContext, personnel_columns
 
 def encode_sites(sites: gpd.GeoDataFrame, *, context: PageContext) -> dict:
     """Sites as columns (not one object per feature): compact and quick to parse."""
+
+    def column(name: str) -> list:
+        return [json_value(value) for value in sites[name].tolist()]
+
     return {
-        "lat": [round(point.y, 5) for point in sites.geometry],
-        "lon": [round(point.x, 5) for point in sites.geometry],
-        "name": list(sites["name"]),
-        "actor": [context.actor_index[actor] for actor in sites["actor"]],
-        "status": [context.status_index[status] for status in sites["status"]],
+        "lat": [round(y, 5) for y in sites.geometry.y.tolist()],
+        "lon": [round(x, 5) for x in sites.geometry.x.tolist()],
+        "name": sites["name"].tolist(),
+        "actor": [context.actor_index[actor] for actor in sites["actor"].tolist()],
+        "status": [context.status_index[status] for status in sites["status"].tolist()],
         **personnel_columns(sites),
-        "text": [json_value(value) for value in sites["personnel_text"]],
-        "figures": [list(value) if isinstance(value, list) else [] for value in sites["figures"]],
-        "country": [json_value(value) for value in sites["country_name"]],
-        "sahel": [bool(value) for value in sites["in_sahel"]],
-        "kind": list(sites["kind"]),
-        "note": [json_value(value) for value in sites["note"]],
-        "sources": [list(value) for value in sites["sources"]],
+        "text": column("personnel_text"),
+        "figures": [list(value) if isinstance(value, list) else [] for value in sites["figures"].tolist()],
+        "country": column("country_name"),
+        "sahel": [bool(value) for value in sites["in_sahel"].tolist()],
+        "kind": sites["kind"].tolist(),
+        "note": column("note"),
+        "sources": [list(value) for value in sites["sources"].tolist()],
     }
 
 

@@ -153,7 +153,7 @@ def test_hostile_text_never_runs(browser, write_scenario, tmp_path, page_name):
         if (!(map && map instanceof L.Map)) continue;
         map.eachLayer(l => {
             if (l.getPopup && l.getPopup()) l.openPopup();
-            if (l.openSite) for (let i = 0; i < l.drawnCount(); i++) l.openSite(i);
+            if (l.openSite) for (let i = 0; i < l.siteCount(); i++) l.openSite(i);
         });
     } }""")
     page.wait_for_timeout(200)
