@@ -25,7 +25,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/geocode.py
+	$(BIN)/python bench/maps.py
 
 clean:
 	rm -rf output .pytest_cache .hypothesis

@@ -25,6 +25,7 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
+    from shapely.plotting import plot_polygon
 
     scenario = data.scenario
     if len(data.sites):
@@ -41,11 +42,22 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
     figure, axes = plt.subplots(1, 2, figsize=(13, 5.4), dpi=dpi)
     for axis, phase in zip(axes, phases, strict=True):
         axis.set_facecolor(style.water_color)
-        countries.plot(ax=axis, color=style.land_color, edgecolor=style.border_color, linewidth=0.6)
-        if len(data.regions):
-            data.regions.plot(
+        # shapely's patches, not GeoDataFrame.plot: that redraws the whole figure on each call.
+        for outline in countries.geometry:
+            plot_polygon(
+                outline,
                 ax=axis,
-                color=style.region_color,
+                add_points=False,
+                facecolor=style.land_color,
+                edgecolor=style.border_color,
+                linewidth=0.6,
+            )
+        for region in data.regions.geometry:
+            plot_polygon(
+                region,
+                ax=axis,
+                add_points=False,
+                facecolor=style.region_color,
                 alpha=0.2,
                 edgecolor=style.region_color,
                 linestyle="--",
