@@ -90,6 +90,8 @@
    * projection and event wiring each: seconds at 100,000 sites. Here a redraw
    * is one pass over the columns, and a grid of screen cells finds the site
    * under the pointer for its tooltip and popup. */
+  PM.POPUP_SITES = 10;
+
   PM.SitesLayer = L.Layer.extend({
     initialize: function (d, ctx) {
       this._d = d; this._ctx = ctx; this._n = d.lat.length; this._drawn = 0;
@@ -174,12 +176,12 @@
       for (var j = 0; j < looks.length; j++) if (looks[j].radius > most) most = looks[j].radius;
       this._reach = Math.ceil((most + 3) / cell);
     },
-    // The site under a container point: the one drawn last (on top) whose circle holds it.
-    _siteAt: function (containerPoint) {
-      if (!this._grid) return -1;
+    // The sites whose circles hold a container point, the one drawn last (on top) first.
+    _sitesAt: function (containerPoint) {
+      if (!this._grid) return [];
       var layer = this._map.containerPointToLayerPoint(containerPoint);
       var x = layer.x - this._topLeft.x, y = layer.y - this._topLeft.y;
-      var cx = Math.floor(x / this._cell), cy = Math.floor(y / this._cell), best = -1, bestOrder = -1;
+      var cx = Math.floor(x / this._cell), cy = Math.floor(y / this._cell), hits = [];
       for (var gx = cx - this._reach; gx <= cx + this._reach; gx++) {
         for (var gy = cy - this._reach; gy <= cy + this._reach; gy++) {
           if (gx < 0 || gy < 0 || gx >= this._cols) continue;
@@ -188,16 +190,18 @@
           for (var b = 0; b < bucket.length; b++) {
             var k = bucket[b], i = this._order[k], r = this._looks[i].radius + 2;
             var dx = this._xs[i] - x, dy = this._ys[i] - y;
-            if (dx * dx + dy * dy <= r * r && k > bestOrder) { best = i; bestOrder = k; }
+            if (dx * dx + dy * dy <= r * r) hits.push(k);
           }
         }
       }
-      return best;
+      var order = this._order;
+      return hits.sort(function (a, b) { return b - a; }).map(function (k) { return order[k]; });
     },
     _latLng: function (i) { return L.latLng(this._d.lat[i], this._d.lon[i]); },
     _onMove: function (e) {
-      var i = this._siteAt(e.containerPoint), d = this._d, container = this._map.getContainer();
-      if (i < 0) { this._leave(); return; }
+      var hits = this._sitesAt(e.containerPoint), d = this._d, container = this._map.getContainer();
+      if (!hits.length) { this._leave(); return; }
+      var i = hits[0];
       container.style.cursor = "pointer";
       L.DomUtil.addClass(container, "pm-over-site");
       if (this._hover === i) return;
@@ -215,16 +219,24 @@
       if (this._map.hasLayer(this._tooltip)) this._map.removeLayer(this._tooltip);
     },
     _onClick: function (e) {
-      var i = this._siteAt(e.containerPoint);
-      if (i < 0) return;
-      this.openSite(i);
+      var hits = this._sitesAt(e.containerPoint);
+      if (hits.length) this.openSites(hits);
     },
-    // Open one site's popup, as a click on it does.
-    openSite: function (i) {
+    // One popup for the sites under a click: circles of the same size at one
+    // place would otherwise hide all but the top one.
+    openSites: function (sites) {
+      var box = el("div", "pm-popup-stack"), shown = sites.slice(0, PM.POPUP_SITES);
+      for (var j = 0; j < shown.length; j++) {
+        if (j) box.appendChild(el("hr"));
+        box.appendChild(PM.sitePopup(this._d, shown[j], this._ctx));
+      }
+      if (sites.length > shown.length) {
+        box.appendChild(el("p", "pm-note", (sites.length - shown.length) + " more sites here; zoom in to tell them apart."));
+      }
       this._leave();
-      L.popup({ maxWidth: 340 }).setLatLng(this._latLng(i))
-        .setContent(PM.sitePopup(this._d, i, this._ctx)).openOn(this._map);
-    }
+      L.popup({ maxWidth: 340, maxHeight: 420 }).setLatLng(this._latLng(sites[0])).setContent(box).openOn(this._map);
+    },
+    openSite: function (i) { this.openSites([i]); }
   });
 
   PM.addSites = function (group, d, ctx) {

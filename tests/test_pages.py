@@ -163,3 +163,20 @@ def test_hostile_text_never_runs(browser, write_scenario, tmp_path, page_name):
     assert page.locator("img[src=x]").count() == 0
     if page_name == "index.html":  # the title panel shows the payload as literal text
         assert PAYLOAD.split("<script>")[0] in page.locator("body").inner_text()
+
+
+def test_a_click_on_circles_at_one_place_lists_every_site(browser, write_scenario, tmp_path):
+    """Two actors with the same figure at one place draw the same circle; both stay reachable."""
+    text = MINIMAL.replace(
+        "  - {id: us, name: United States}",
+        "  - {id: us, name: United States}\n  - {id: fr, name: France}",
+    )
+    text += '  - {actor: fr, place: niamey, phase: before, personnel: "about 1,000", sources: [report#3]}\n'
+    build(write_scenario(text), tmp_path / "out")
+    page, errors, _ = open_page(browser, tmp_path / "out" / "index.html")
+    x, y = screen_point(page, 13.51, 2.11)
+    page.mouse.click(x, y)
+    page.locator(".leaflet-popup-content").wait_for()
+    titles = page.locator(".leaflet-popup-content .pm-popup-sub").all_inner_texts()
+    assert sorted(title.split(" · ")[0] for title in titles) == ["France", "United States"]
+    assert errors == []
