@@ -23,7 +23,7 @@ import yaml
 
 from .errors import Problem, ScenarioError
 from .personnel import Personnel, combine, parse_personnel
-from .yamlsource import LocatedDict, LocatedList, load_yaml
+from .yamlsource import LocatedDict, LocatedList, TooManyAliasesError, load_yaml
 
 PLACE_KINDS = ("airbase", "base", "capital", "city", "country", "other")
 STATUSES = ("active", "withdrawn", "planned", "unknown")
@@ -196,6 +196,8 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError.single(
             path, line, "", f"YAML syntax error: {problem}; check indentation, colons and quotes"
         ) from None
+    except TooManyAliasesError as error:
+        raise ScenarioError.single(path, error.line, "", str(error)) from None
     except yaml.YAMLError as error:
         raise ScenarioError.single(path, 0, "", f"YAML error: {error}") from None
     if document is None:

@@ -44,6 +44,17 @@ class LocatedList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
+class TooManyAliasesError(yaml.YAMLError):
+    """Aliases would expand the file past :data:`MAX_ALIAS_NODES` values."""
+
+    def __init__(self, line: int):
+        self.line = line
+        super().__init__(
+            f"aliases repeat more than {MAX_ALIAS_NODES:,} values by this line; "
+            "a scenario needs few aliases, if any: write the values out"
+        )
+
+
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """libyaml's parser when PyYAML has it (the same nodes and marks, many times
     faster), with scalar tags remembered: keys and values such as ``phase`` or
@@ -93,22 +104,24 @@ class _Builder:
         self.seen: set[int] = set()
         self.expanded = 0
 
-    def build(self, node: yaml.Node, field: str) -> Any:
+    def build(self, node: yaml.Node, field: str, written: int = 1) -> Any:
+        """``written``: the line of the innermost container written out in the file,
+        where an alias to this node would stand."""
+        line = node.start_mark.line + 1
         if id(node) in self.seen:  # reached again through an alias
             self.expanded += 1
             if self.expanded > MAX_ALIAS_NODES:
-                msg = f"more than {MAX_ALIAS_NODES:,} values repeated through aliases"
-                raise yaml.YAMLError(msg)
+                raise TooManyAliasesError(written)
         else:
             self.seen.add(id(node))
-        line = node.start_mark.line + 1
+            written = line
         if isinstance(node, MappingNode):
             self.constructor.flatten_mapping(node)
             result = LocatedDict()
             result.line = line
             result.value_lines = {}
             for key_node, value_node in node.value:
-                key = self.build(key_node, field)
+                key = self.build(key_node, field, written)
                 if not isinstance(key, str):
                     key = str(key)
                 child = f"{field}.{key}" if field else key
@@ -118,7 +131,7 @@ class _Builder:
                             self.path, key_node.start_mark.line + 1, child, "duplicate key; keep one of them"
                         )
                     )
-                result[key] = self.build(value_node, child)
+                result[key] = self.build(value_node, child, written)
                 result.value_lines[key] = key_node.start_mark.line + 1
             return result
         if isinstance(node, SequenceNode):
@@ -126,7 +139,7 @@ class _Builder:
             items.line = line
             items.item_lines = []
             for index, item in enumerate(node.value):
-                items.append(self.build(item, f"{field}[{index}]"))
+                items.append(self.build(item, f"{field}[{index}]", written))
                 items.item_lines.append(item.start_mark.line + 1)
             return items
         assert isinstance(node, ScalarNode)

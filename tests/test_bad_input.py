@@ -26,6 +26,11 @@ def with_region(geojson: str) -> str:
     return MINIMAL + f"regions:\n  - {{id: area, name: Area, geojson: {geojson}}}\n"
 
 
+# The "billion laughs": each line repeats the one before ten times (10 million values).
+ALIAS_BOMB = "title: Laughs\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]\n" for n in range(1, 8)
+)
+
 # (case, file content, line, field, words the message must contain).
 # Line numbers refer to MINIMAL (deployments on lines 12 and 13).
 BAD_INPUTS = [
@@ -35,6 +40,7 @@ BAD_INPUTS = [
     ("not UTF-8", "title: Caf\xe9\n".encode("latin-1"), 1, "", "not UTF-8"),
     ("YAML syntax error", "title: Minimal\nphases: [unclosed\n", 3, "", "YAML syntax error"),
     ("top level is a list", "- title\n- phases\n", 1, "", "not a mapping"),
+    ("alias bomb", ALIAS_BOMB, 7, "", "aliases repeat more than 200,000 values"),
     ("top level is text", "just some words\n", 1, "", "not a mapping"),
     ("duplicate key", edited("title: Minimal", "title: Minimal\ntitle: Again"), 2, "title", "duplicate key"),
     (
