@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import peak_mb
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 COUNTRIES = ("NE", "ML", "BF", "TD", "NG", "SN", "MR", "GH", "CI", "BJ", "TG", "CM", "SD", "GN", "LY", "DZ")
@@ -49,20 +51,6 @@ def sample_names(count: int) -> list[dict]:
         {"name": c["name"], "country": c["countrycode"], "lat": c["latitude"], "lon": c["longitude"]}
         for c in chosen
     ]
-
-
-def peak_mb() -> float:
-    """This process's peak resident memory.
-
-    From /proc's VmHWM, not getrusage: Linux keeps ru_maxrss across exec, so a
-    child started by a big parent would report the parent's peak.
-    """
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # --- what runs in each fresh process ------------------------------------------------

@@ -36,6 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from common import peak_mb  # noqa: E402
 from synthetic import write_scenario  # noqa: E402
 
 RESULTS = HERE / "results"
@@ -49,14 +50,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def peak_mb() -> float:
-    """Peak resident memory from /proc (getrusage's ru_maxrss survives exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 # --- builds, each in a fresh process ---------------------------------------------------
