@@ -82,8 +82,9 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
         ``lat``/``lon``, or a wrong gazetteer match).
     """
     located = [resolved[place.id] for place in scenario.places]
-    points = shapely.points([where.lon for where in located], [where.lat for where in located])
-    found_countries = countries_at([where.lon for where in located], [where.lat for where in located])
+    lons, lats = [where.lon for where in located], [where.lat for where in located]
+    points = shapely.points(lons, lats)
+    found_countries = countries_at(lons, lats)
     in_sahel = shapely.intersects(sahel_band(), points) if len(points) else []
     rows, problems = [], []
     for index, place in enumerate(scenario.places):
