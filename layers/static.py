@@ -35,7 +35,8 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
     center_lon, center_lat = (west + east) / 2, (south + north) / 2
     # At least 12 degrees tall and 16 wide, so a few close sites still show their setting.
     half_lon = max((east - west) * 0.65, 8.0)
-    half_lat = max((north - south) * 0.65, 6.0)
+    # Not flatter than about 2:1, so a wide band of sites still gets readable panels.
+    half_lat = max((north - south) * 0.65, 6.0, half_lon * 0.45)
     extent = (center_lon - half_lon, center_lon + half_lon, center_lat - half_lat, center_lat + half_lat)
     countries = country_frame().cx[extent[0] - 5 : extent[1] + 5, extent[2] - 5 : extent[3] + 5]
     phases = [scenario.phases[0], scenario.phases[-1]]
@@ -66,12 +67,13 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
         sites = data.sites[data.sites["phase"] == phase.id]
         _draw_sites(axis, sites, colors, style)
         labelled = labelled_places(data.places, sites, limit=style.label_limit)
-        _label_places(axis, sites[sites["place"].isin(labelled["place"])], data.places, extent)
-        if len(labelled) < sites["place"].nunique():
+        if len(labelled) == sites["place"].nunique():
+            _label_places(axis, sites, data.places, extent)
+        else:  # as on the page: a capped set of labels would only cover the sites
             axis.text(
                 0.01,
                 0.01,
-                f"labels: the {len(labelled)} largest of {sites['place'].nunique():,} places",
+                f"{sites['place'].nunique():,} places; names in index.html",
                 transform=axis.transAxes,
                 fontsize=7,
                 color="#555",
@@ -124,37 +126,41 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
 
 
 def _draw_sites(axis, sites, colors: dict[str, str], style: Style) -> None:
-    """One scatter call per actor and line style: fast with many sites, same look with few."""
+    """One scatter call per line style, biggest circles first, actors interleaved.
+
+    Solid circles go down first, then dashed (size unknown), then dotted
+    (withdrawn), so outlines stay visible on top of filled circles; no actor is
+    drawn over all the others just because it comes last.
+    """
     if not len(sites):
         return
-    personnel = [json_value(value) for value in sites["personnel"]]
+    personnel = [json_value(value) for value in sites["personnel"].tolist()]
     withdrawn = (sites["status"] == "withdrawn").to_numpy()
     unknown = np.array([value is None for value in personnel]) | (sites["status"] == "unknown").to_numpy()
     sizes = np.array([(style.radius(value) * 1.6) ** 2 for value in personnel])
     xs, ys = sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()
-    actors = sites["actor"].to_numpy()
-    for actor in dict.fromkeys(actors):
-        for linestyle, chosen in (
-            (":", withdrawn),
-            ("--", unknown & ~withdrawn),
-            ("-", ~unknown & ~withdrawn),
-        ):
-            mask = (actors == actor) & chosen
-            if not mask.any():
-                continue
-            color = colors[actor]
-            hollow = linestyle == ":"
-            axis.scatter(
-                xs[mask],
-                ys[mask],
-                s=sizes[mask],
-                facecolors="none" if hollow else color,
-                edgecolors=color,
-                alpha=0.9 if hollow else 0.55,
-                linewidths=2,
-                linestyle=linestyle,
-                zorder=3,
-            )
+    site_colors = np.array([colors[actor] for actor in sites["actor"].tolist()])
+    biggest_first = np.argsort(-sizes, kind="stable")
+    for linestyle, chosen in (
+        ("-", ~unknown & ~withdrawn),
+        ("--", unknown & ~withdrawn),
+        (":", withdrawn),
+    ):
+        picked = biggest_first[chosen[biggest_first]]
+        if not len(picked):
+            continue
+        hollow = linestyle == ":"
+        axis.scatter(
+            xs[picked],
+            ys[picked],
+            s=sizes[picked],
+            facecolors="none" if hollow else site_colors[picked],
+            edgecolors=site_colors[picked],
+            alpha=0.9 if hollow else 0.55,
+            linewidths=2,
+            linestyle=linestyle,
+            zorder=3,
+        )
 
 
 def _label_places(axis, sites, places, extent: tuple[float, float, float, float]) -> None:
