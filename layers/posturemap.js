@@ -104,6 +104,10 @@
       // Big circles first, so small ones stay visible and clickable on top.
       order.sort(function (a, b) { return looks[b].radius - looks[a].radius || a - b; });
       this._looks = looks; this._order = order;
+      // Grid cells for finding the site under the pointer, and how many cells
+      // around the pointer the biggest circle can reach.
+      this._cell = 48;
+      this._reach = Math.ceil(((order.length ? looks[order[0]].radius : 0) + 3) / this._cell);
     },
     // Sites in this phase, and how many the last redraw put on the canvas.
     siteCount: function () { return this._n; },
@@ -151,7 +155,8 @@
       canvas.style.visibility = "visible";
       var c = canvas.getContext("2d"), d = this._d, looks = this._looks, order = this._order;
       c.setTransform(ratio, 0, 0, ratio, 0, 0);
-      var cell = 48, cols = Math.ceil(width / cell) + 1, grid = {}, xs = new Float64Array(this._n), ys = new Float64Array(this._n);
+      var cell = this._cell, cols = Math.ceil(width / cell) + 1, grid = {};
+      var xs = new Float64Array(this._n), ys = new Float64Array(this._n);
       var drawn = 0;
       for (var k = 0; k < order.length; k++) {
         var i = order[k], look = looks[i];
@@ -170,11 +175,8 @@
         (grid[key] || (grid[key] = [])).push(k);
       }
       c.setLineDash([]); c.globalAlpha = 1;
-      this._grid = grid; this._cell = cell; this._cols = cols; this._xs = xs; this._ys = ys;
+      this._grid = grid; this._cols = cols; this._xs = xs; this._ys = ys;
       this._topLeft = topLeft; this._drawn = drawn;
-      var most = 0;
-      for (var j = 0; j < looks.length; j++) if (looks[j].radius > most) most = looks[j].radius;
-      this._reach = Math.ceil((most + 3) / cell);
     },
     // The sites whose circles hold a container point, the one drawn last (on top) first.
     _sitesAt: function (containerPoint) {
