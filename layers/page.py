@@ -21,7 +21,7 @@ from .labels import labelled_places, labels_layer
 from .legend import legend_panel
 from .movements import movements_layer
 from .regions import regions_layer
-from .sites import sites_layer
+from .sites import most_sites_in_a_phase, sites_layer
 from .style import DEFAULT_STYLE, Style
 from .timeline import timeline_panel
 
@@ -75,13 +75,9 @@ def _add_tiles(fmap: folium.Map, tiles: Tiles | None) -> None:
         ).add_to(fmap)
 
 
-def _most_sites_in_a_phase(data: PostureData) -> int:
-    return int(data.sites.groupby("phase").size().max()) if len(data.sites) else 0
-
-
 def _ground(fmap: folium.Map, data: PostureData, *, style: Style, tiles: Tiles | None, bounds) -> PageContext:
     """What every map starts with: shared data, the country basemap, tiles, regions."""
-    context = PageContext(data.scenario, style.for_sites(_most_sites_in_a_phase(data)))
+    context = PageContext(data.scenario, style.for_sites(most_sites_in_a_phase(data.sites)))
     fmap.add_child(context)
     fmap.add_child(basemap_layer(context=context, bounds=bounds))
     _add_tiles(fmap, tiles)
@@ -128,11 +124,10 @@ def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles
         fmap.add_child(movements_layer(data.movements, context=context))
     labelled = labelled_places(data.places, data.sites, limit=style.label_limit)
     with_sites = data.sites["place"].nunique()
-    label_name = "Labels"
-    if len(labelled) < with_sites:
-        label_name = f"Labels ({len(labelled)} largest of {with_sites:,})"
+    capped = len(labelled) < with_sites
+    label_name = f"Labels ({len(labelled)} largest of {with_sites:,})" if capped else "Labels"
     # A capped set of labels starts hidden: in a dense map they cover the sites.
-    fmap.add_child(labels_layer(labelled, context=context, name=label_name, show=label_name == "Labels"))
+    fmap.add_child(labels_layer(labelled, context=context, name=label_name, show=not capped))
     description = f"<p>{text(scenario.description)}</p>" if scenario.description else ""
     fmap.add_child(HtmlPanel(f"<h1>{text(scenario.title)}</h1>{description}", css_class="pm-title"))
     fmap.add_child(

@@ -10,6 +10,11 @@ from posturemap.geo.scenario import Phase
 from .elements import DataLayer, PageContext, personnel_columns
 
 
+def most_sites_in_a_phase(sites: gpd.GeoDataFrame) -> int:
+    """The number of sites in the busiest phase (what circle sizes adapt to)."""
+    return int(sites.groupby("phase").size().max()) if len(sites) else 0
+
+
 def encode_sites(sites: gpd.GeoDataFrame, *, context: PageContext) -> dict:
     """Sites as columns (not one object per feature): compact and quick to parse."""
 

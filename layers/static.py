@@ -11,6 +11,7 @@ from posturemap.geo.export import json_value
 from posturemap.geo.join import PostureData
 
 from .labels import labelled_places
+from .sites import most_sites_in_a_phase
 from .style import DEFAULT_STYLE, Style
 
 
@@ -28,8 +29,7 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
     from shapely.plotting import plot_polygon
 
     scenario = data.scenario
-    if len(data.sites):
-        style = style.for_sites(int(data.sites.groupby("phase").size().max()))
+    style = style.for_sites(most_sites_in_a_phase(data.sites))
     colors = style.actor_colors(scenario.actors)
     west, south, east, north = (data.sites if len(data.sites) else data.places).total_bounds
     center_lon, center_lat = (west + east) / 2, (south + north) / 2
