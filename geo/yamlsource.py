@@ -55,25 +55,6 @@ class TooManyAliasesError(yaml.YAMLError):
         )
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """libyaml's parser when PyYAML has it (the same nodes and marks, many times
-    faster), with scalar tags remembered: keys and values such as ``phase`` or
-    ``active`` repeat on every line, and resolving a tag runs several regexes."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._tags: dict[tuple[str, tuple[bool, bool]], str] = {}
-
-    def resolve(self, kind, value, implicit):
-        if kind is not ScalarNode:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = self._tags.get(key)
-        if tag is None:
-            tag = self._tags[key] = super().resolve(kind, value, implicit)
-        return tag
-
-
 def load_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
     """Parse YAML text into located values.
 
@@ -84,7 +65,8 @@ def load_yaml(text: str, path: str) -> tuple[Any, list[Problem]]:
         duplicate keys and unhashable keys; a syntax error raises
         :class:`yaml.YAMLError` with its mark.
     """
-    loader = _Loader(text)
+    # libyaml's parser when PyYAML has it: the same nodes and marks, many times faster.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
     finally:
