@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from posturemap.geo.errors import BuildError
+from posturemap.geo.errors import BuildError, printable
 from posturemap.geo.join import PostureData
 
 if TYPE_CHECKING:
@@ -155,7 +155,8 @@ def terminal_progress(number: int, total: int, name: str) -> None:
         return
     width = 24
     filled = round(width * number / total)
-    sys.stderr.write(f"\rgeocoding [{'#' * filled}{'.' * (width - filled)}] {number}/{total} {name[:30]:<30}")
+    bar = "#" * filled + "." * (width - filled)
+    sys.stderr.write(f"\rgeocoding [{bar}] {number}/{total} {printable(name)[:30]:<30}")
     if number == total:
         sys.stderr.write("\n")
     sys.stderr.flush()

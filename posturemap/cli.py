@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from posturemap.geo.errors import GeocodeError, PostureMapError, ScenarioError
+from posturemap.geo.errors import GeocodeError, PostureMapError, ScenarioError, printable
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_SCENARIO = "data/niger.yaml"
@@ -139,7 +139,7 @@ def _geocode(args) -> int:
         )
     else:
         country = f", {country_name(place.country)} ({place.country})" if place.country else ""
-        print(f"{place.matched}{country}: {place.lat:.5f}, {place.lon:.5f} (from {place.method})")
+        print(printable(f"{place.matched}{country}: {place.lat:.5f}, {place.lon:.5f} (from {place.method})"))
     return EXIT_OK
 
 
@@ -166,13 +166,14 @@ def _diff(args) -> int:
         return "?" if value is None or str(value) == "<NA>" else f"{int(value):,}"
 
     first, last = frame["from_phase"].iloc[0], frame["to_phase"].iloc[0]
-    print(f"{data.scenario.title}: {first} -> {last}")
+    print(printable(f"{data.scenario.title}: {first} -> {last}"))
     for _, row in frame.iterrows():
         delta = "" if str(row["delta"]) == "<NA>" else f" ({int(row['delta']):+,})"
-        print(
-            f"  {row['change']:<10} {row['actor_name']} at {row['name']}: "
+        line = (
+            f"{row['change']:<10} {row['actor_name']} at {row['name']}: "
             f"{show(row['before'])} -> {show(row['after'])}{delta}"
         )
+        print("  " + printable(line))
     return EXIT_OK
 
 
@@ -186,12 +187,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
     except GeocodeError as error:
-        print(f"posturemap: {error}", file=sys.stderr)
+        print(f"posturemap: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except PostureMapError as error:
         if args.debug:
             raise
-        print(f"posturemap: {error}", file=sys.stderr)
+        print(f"posturemap: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("posturemap: interrupted; the previous output is unchanged", file=sys.stderr)
@@ -200,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"posturemap: unexpected {type(error).__name__}: {error}. Nothing was changed on "
+            f"posturemap: unexpected {type(error).__name__}: {printable(str(error))}. Nothing was changed on "
             "disk. Run again with --debug for the traceback and report it.",
             file=sys.stderr,
         )
