@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 from urllib.parse import urlparse
 
 import yaml
@@ -35,35 +35,45 @@ _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _SOURCE_REF = re.compile(r"^(?P<id>[^#\s]+)(?:#(?P<anchor>[^\s#]+))?$")
 
 
+def _coded(kind: str, **options: Any) -> Any:
+    """A text field checked against a pattern or a list (an id, a reference, a choice).
+
+    Every other ``str`` field of the records below is free text written by
+    people: it reaches pages, images, exports and the terminal only as a value
+    (see :func:`text_fields`).
+    """
+    return field(metadata={"format": kind}, **options)
+
+
 @dataclass(frozen=True)
 class Phase:
-    id: str
+    id: str = _coded("id")
     label: str
     date: dt.date
 
 
 @dataclass(frozen=True)
 class Actor:
-    id: str
+    id: str = _coded("id")
     name: str
-    color: str | None = None
+    color: str | None = _coded("color", default=None)
 
 
 @dataclass(frozen=True)
 class Source:
-    id: str
+    id: str = _coded("id")
     title: str
     publisher: str | None = None
     date: dt.date | None = None
-    url: str | None = None
+    url: str | None = _coded("url", default=None)
 
 
 @dataclass(frozen=True)
 class SourceRef:
     """A citation: a source id and, optionally, a paragraph or page anchor."""
 
-    source: str
-    anchor: str | None = None
+    source: str = _coded("reference")
+    anchor: str | None = _coded("anchor", default=None)
 
     def __str__(self) -> str:
         return f"{self.source}#{self.anchor}" if self.anchor else self.source
@@ -71,13 +81,13 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class Place:
-    id: str
+    id: str = _coded("id")
     name: str
     query: str | None = None
     lat: float | None = None
     lon: float | None = None
-    country: str | None = None
-    kind: str = "other"
+    country: str | None = _coded("country code", default=None)
+    kind: str = _coded("choice", default="other")
     note: str | None = None
     line: int = 0
 
@@ -96,11 +106,11 @@ class Figure:
 
 @dataclass(frozen=True)
 class Deployment:
-    actor: str
-    place: str
-    phase: str
+    actor: str = _coded("reference")
+    place: str = _coded("reference")
+    phase: str = _coded("reference")
     personnel: Personnel
-    status: str = "active"
+    status: str = _coded("choice", default="active")
     note: str | None = None
     sources: tuple[SourceRef, ...] = ()
     line: int = 0
@@ -109,12 +119,12 @@ class Deployment:
 
 @dataclass(frozen=True)
 class Movement:
-    actor: str
-    origin: str
-    destination: str
-    phase: str
+    actor: str = _coded("reference")
+    origin: str = _coded("reference")
+    destination: str = _coded("reference")
+    phase: str = _coded("reference")
     personnel: Personnel
-    kind: str = "relocation"
+    kind: str = _coded("choice", default="relocation")
     note: str | None = None
     sources: tuple[SourceRef, ...] = ()
     line: int = 0
@@ -124,16 +134,17 @@ class Movement:
 class Event:
     date: dt.date
     text: str
-    place: str | None = None
+    place: str | None = _coded("reference", default=None)
     sources: tuple[SourceRef, ...] = ()
-    date_text: str | None = None
+    #: The date as written, when it gave only a month or a year (derived, not a key).
+    date_text: str | None = _coded("derived", default=None)
 
 
 @dataclass(frozen=True)
 class Region:
-    id: str
+    id: str = _coded("id")
     name: str
-    builtin: str | None = None
+    builtin: str | None = _coded("choice", default=None)
     countries: tuple[str, ...] = ()
     geojson: Path | None = None
     geometry: dict | None = field(default=None, compare=False, repr=False)
@@ -166,6 +177,35 @@ class Scenario:
 
     def source(self, source_id: str) -> Source:
         return next(source for source in self.sources if source.id == source_id)
+
+
+def text_fields() -> dict[str, tuple[str, ...]]:
+    """The free-text fields of the format, by section (``""`` for the top level).
+
+    Derived from the record classes: a ``str`` field is free text unless it is
+    declared coded (an id, a reference, a choice).  A field added later is
+    therefore free text, and covered by the tests that check text stays data,
+    until it is declared otherwise.
+
+    Examples
+    --------
+    >>> text_fields()["phases"]
+    ('label',)
+    """
+
+    def free_text(record: type) -> tuple[str, ...]:
+        hints = get_type_hints(record)
+        return tuple(
+            item.name
+            for item in fields(record)
+            if hints[item.name] in (str, str | None) and "format" not in item.metadata
+        )
+
+    sections = {"": free_text(Scenario)}
+    for section, hint in get_type_hints(Scenario).items():
+        if get_origin(hint) is tuple and is_dataclass(get_args(hint)[0]):
+            sections[section] = free_text(get_args(hint)[0])
+    return sections
 
 
 def load_scenario(path: str | Path) -> Scenario:
