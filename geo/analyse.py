@@ -6,6 +6,7 @@ import geopandas as gpd
 import pandas as pd
 
 from .countries import countries
+from .fields import phase_actor_column, phase_column
 from .join import PostureData, records, records_frame, rows_by_place
 
 CHANGES = ("withdrawn", "new", "reduced", "increased", "unchanged", "unknown")
@@ -85,8 +86,8 @@ def changes(
                 "actor_name": data.scenario.actor(actor).name,
                 "from_phase": from_phase,
                 "to_phase": to_phase,
-                "before": old,
-                "after": new,
+                "before_personnel": old,
+                "after_personnel": new,
                 "delta": delta,
                 "before_text": before["personnel_text"] if before is not None else None,
                 "after_text": after["personnel_text"] if after is not None else None,
@@ -113,8 +114,8 @@ def changes(
         "actor_name",
         "from_phase",
         "to_phase",
-        "before",
-        "after",
+        "before_personnel",
+        "after_personnel",
         "delta",
         "before_text",
         "after_text",
@@ -124,7 +125,7 @@ def changes(
         "country",
         "sources",
     ]
-    return records_frame(rows, columns, counts=("before", "after", "delta"))
+    return records_frame(rows, columns, counts=("before_personnel", "after_personnel", "delta"))
 
 
 def summary(data: PostureData) -> pd.DataFrame:
@@ -173,7 +174,11 @@ def summary(data: PostureData) -> pd.DataFrame:
 
 def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
     """Country polygons with personnel per phase (``personnel_<phase>``) and per
-    phase and actor (``personnel_<phase>_<actor>``), for countries with any site."""
+    phase and actor (``personnel_<phase>__<actor>``), for countries with any site.
+
+    Phase and actor ids enter the names as :func:`~posturemap.geo.fields.column_token`
+    makes them: ``personnel_before_coup__us`` for phase ``before-coup``, actor ``us``.
+    """
     sites = data.sites
     codes = sorted(
         {
@@ -191,10 +196,12 @@ def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
         row = {"id": code, "country": code, "name": countries()[code].name}
         for phase in data.scenario.phases:
             by_actor = {actor.id: totals.get((code, phase.id, actor.id), 0) for actor in data.scenario.actors}
-            row[f"personnel_{phase.id}"] = int(sum(by_actor.values()))
+            row[phase_column(phase.id)] = int(sum(by_actor.values()))
             for actor in data.scenario.actors:
                 present_here = (code, phase.id, actor.id) in present
-                row[f"personnel_{phase.id}_{actor.id}"] = int(by_actor[actor.id]) if present_here else None
+                row[phase_actor_column(phase.id, actor.id)] = (
+                    int(by_actor[actor.id]) if present_here else None
+                )
         row["geometry"] = countries()[code].geometry
         rows.append(row)
     counts = tuple(column for column in rows[0] if column.startswith("personnel_")) if rows else ()

@@ -17,8 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
+
+from .errors import BuildError
+from .fields import unsafe_field_names
 
 PRECISION = 6
 #: GeoPackage timestamps are pinned so two builds give identical files.
@@ -91,6 +96,14 @@ def dumps(collection: Mapping) -> str:
 
 
 def write_geojson(frame: gpd.GeoDataFrame, path: Path, *, name: str) -> Path:
+    """Write one layer as an RFC 7946 GeoJSON file.
+
+    Raises
+    ------
+    BuildError
+        When a column name is not a safe field name.
+    """
+    _check_field_names({name: frame.columns}, path)
     path.write_text(dumps(feature_collection(frame, name=name)), encoding="utf-8")
     return path
 
@@ -108,10 +121,73 @@ def flat_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return flat
 
 
-def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> Path:
-    """Write every layer into one GeoPackage, deterministically."""
-    import pyogrio
+#: The QGIS convention for styles stored in a GeoPackage (QGIS and QGIS Server
+#: read the default style of a layer from here).  Its camelCase column names
+#: are QGIS's, not ours, so this table is the one exception to safe field names.
+LAYER_STYLES = "layer_styles"
 
+
+def _geometry_type(geometries: gpd.GeoSeries) -> str:
+    kinds = set(geometries.dropna().geom_type)
+    return kinds.pop() if len(kinds) == 1 else "Unknown"
+
+
+def _field_arrays(frame: pd.DataFrame) -> tuple[list[str], list, list]:
+    """Columns as the arrays ``pyogrio.raw.write`` takes, each with its null mask.
+
+    A column of ``datetime.date`` values becomes ``datetime64[D]``, which GDAL
+    writes as a GeoPackage DATE (``write_dataframe`` would write text).
+    """
+    names, data, masks = [], [], []
+    for column in frame.columns:
+        if isinstance(frame, gpd.GeoDataFrame) and column == frame.geometry.name:
+            continue
+        values = frame[column]
+        present = [value for value in values.tolist() if value is not None and value is not pd.NA]
+        if present and all(type(value) is dt.date for value in present):
+            data.append(np.array([value or "NaT" for value in values.tolist()], dtype="datetime64[D]"))
+            masks.append(None)
+        elif isinstance(values.array, (pd.arrays.IntegerArray, pd.arrays.BooleanArray)):
+            data.append(values.array._data)
+            masks.append(values.array._mask)
+        else:
+            data.append(values.to_numpy())
+            masks.append(None)
+        names.append(column)
+    return names, data, masks
+
+
+def write_geopackage(
+    layers: Mapping[str, gpd.GeoDataFrame], path: Path, *, styles: Mapping[str, str] | None = None
+) -> Path:
+    """Write every layer into one GeoPackage, deterministically.
+
+    Parameters
+    ----------
+    layers : mapping of str to GeoDataFrame
+        The layers, by name, in file order.
+    path : Path
+        The GeoPackage; it must not exist yet.
+    styles : mapping of str to str, optional
+        A QGIS style (QML text) per layer name, written to the ``layer_styles``
+        table as each layer's default style.  How layers look is not geo's
+        business: the caller makes the QML (see ``posturemap.layers.qgis``).
+
+    Raises
+    ------
+    BuildError
+        When a column name is not a safe field name, or a style names no layer.
+    """
+    from pyogrio.raw import write
+
+    _check_field_names({name: frame.columns for name, frame in layers.items()}, path)
+    unknown = sorted(set(styles or {}) - set(layers))
+    if unknown:
+        msg = (
+            f"styles for {', '.join(unknown)}, but {path.name} has no such layer; "
+            f"use one of: {', '.join(layers)}"
+        )
+        raise BuildError(msg)
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_TIMESTAMP})
     try:
@@ -127,16 +203,87 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> Path
                         )
                     )
                 )
+            fields, data, masks = _field_arrays(flat)
             # GeoPackage 1.2 opens without a warning in older GDAL (Debian's, QGIS LTR).
             options = {} if path.exists() else {"dataset_options": {"VERSION": "1.2"}}
-            pyogrio.write_dataframe(
-                flat, path, layer=name, driver="GPKG", append=path.exists(), promote_to_multi=False, **options
+            write(
+                path,
+                geometry=shapely.to_wkb(flat.geometry.to_numpy()),
+                field_data=data,
+                field_mask=masks,
+                fields=fields,
+                layer=name,
+                driver="GPKG",
+                geometry_type=_geometry_type(flat.geometry),
+                crs=f"EPSG:{flat.crs.to_epsg()}",
+                append=path.exists(),
+                **options,
             )
+        if styles:
+            _write_layer_styles(path, styles)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
     return path
 
 
+def _write_layer_styles(path: Path, styles: Mapping[str, str]) -> None:
+    """The ``layer_styles`` table, one default style per layer, as QGIS writes it."""
+    from pyogrio.raw import write
+
+    rows = list(styles.items())
+    columns: dict[str, list] = {
+        "f_table_catalog": ["" for _ in rows],
+        "f_table_schema": ["" for _ in rows],
+        "f_table_name": [name for name, _ in rows],
+        # pyogrio names every GeoPackage geometry column "geom".
+        "f_geometry_column": ["geom" for _ in rows],
+        "styleName": [name for name, _ in rows],
+        "styleQML": [qml for _, qml in rows],
+        "styleSLD": ["" for _ in rows],
+        "useAsDefault": [True for _ in rows],
+        "description": ["posturemap default style" for _ in rows],
+        "owner": ["" for _ in rows],
+        "ui": [None for _ in rows],
+        # Pinned, like every GeoPackage timestamp here, so rebuilds stay byte-identical.
+        "update_time": [np.datetime64(FIXED_TIMESTAMP[:-1], "ms") for _ in rows],
+    }
+    write(
+        path,
+        geometry=None,
+        field_data=[
+            np.array(values) if name != "ui" else np.array(values, dtype=object)
+            for name, values in columns.items()
+        ],
+        fields=list(columns),
+        layer=LAYER_STYLES,
+        driver="GPKG",
+        geometry_type=None,
+        append=True,
+    )
+
+
+def _check_field_names(columns_by_layer: Mapping[str, Any], path: Path) -> None:
+    problems = [
+        f"{layer}.{name}"
+        for layer, columns in columns_by_layer.items()
+        for name in unsafe_field_names(str(column) for column in columns if column != "geometry")
+    ]
+    if problems:
+        msg = (
+            f"{path.name}: field names {', '.join(problems)} need quoting in SQL; "
+            "use lower case [a-z][a-z0-9_]* and no SQL reserved word (see posturemap.geo.fields)"
+        )
+        raise BuildError(msg)
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a table as CSV with ``\\n`` line ends.
+
+    Raises
+    ------
+    BuildError
+        When a column name is not a safe field name.
+    """
+    _check_field_names({path.stem: frame.columns}, path)
     frame.to_csv(path, index=False, lineterminator="\n")
     return path

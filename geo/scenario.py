@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import yaml
 
 from .errors import Problem, ScenarioError
+from .fields import column_token
 from .personnel import Personnel, combine, parse_personnel
 from .yamlsource import LocatedDict, LocatedList, TooManyAliasesError, load_yaml
 
@@ -45,11 +46,29 @@ def _coded(kind: str, **options: Any) -> Any:
     return field(metadata={"format": kind}, **options)
 
 
+#: How much of a date a scenario gave: ``2024-05-19``, ``2024-05`` or ``2024``.
+DATE_PRECISIONS = ("day", "month", "year")
+
+
+def date_precision(date_text: str | None) -> str:
+    """``day``, ``month`` or ``year``: how much of a date its text gives (``None``: a full date)."""
+    if date_text is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_text):
+        return "day"
+    return "month" if re.fullmatch(r"\d{4}-\d{2}", date_text) else "year"
+
+
 @dataclass(frozen=True)
 class Phase:
     id: str = _coded("id")
     label: str
     date: dt.date
+    #: The date as written when it was partial (``2022-02``, ``2022``); ``date`` is its first day.
+    date_text: str | None = _coded("derived", default=None)
+
+    @property
+    def date_precision(self) -> str:
+        """``day``, ``month`` or ``year``."""
+        return date_precision(self.date_text)
 
 
 @dataclass(frozen=True)
@@ -291,6 +310,18 @@ def _read_text(path: Path) -> str:
             path, 1, "", "the file is empty; start from data/niger.yaml or the README's format"
         )
     return text
+
+
+def _partial_date_text(raw: Any) -> str | None:
+    """A date's text when it gives only a month or a year (``2022-02``, ``2022``), else None.
+
+    YAML reads ``2022`` as a number and ``2022-02-24`` as a date, so both are
+    looked at as written.
+    """
+    if raw is None or isinstance(raw, (dt.date, bool)):
+        return None
+    text = str(raw).strip()
+    return text if re.fullmatch(r"\d{4}(-\d{2})?", text) else None
 
 
 def _kind(value: Any) -> str:
@@ -549,6 +580,8 @@ class _Validator:
         description = self.text(document, "description", "", required=False)
         phases = self.phases(document)
         actors = self.actors(document)
+        self.column_tokens(document, "phases", [phase.id for phase in phases])
+        self.column_tokens(document, "actors", [actor.id for actor in actors])
         sources = self.sources(document)
         places = self.places(document)
         phase_ids = {phase.id: phase for phase in phases}
@@ -586,7 +619,7 @@ class _Validator:
             label = self.text(record, "label", where, required=False) or ident
             date = self.date(record, "date", where, required=True)
             if ident and date:
-                phases.append(Phase(ident, label or ident, date))
+                phases.append(Phase(ident, label or ident, date, _partial_date_text(record.get("date"))))
         if isinstance(document.get("phases"), list) and len(document["phases"]) < 2:
             self.problem(document.line_of("phases"), "phases", "needs at least two phases (before and after)")
         for earlier, later in pairwise(phases):
@@ -618,6 +651,21 @@ class _Validator:
             if ident and name:
                 actors.append(Actor(ident, name, color.lower() if color else None))
         return actors
+
+    def column_tokens(self, document: LocatedDict, key: str, ids: list[str]) -> None:
+        """Refuse two ids that would name the same export column (``early-2022``, ``Early_2022``)."""
+        first: dict[str, str] = {}
+        for index, ident in enumerate(ids):
+            token = column_token(ident)
+            if token in first:
+                self.problem(
+                    document.line_of(key),
+                    f"{key}[{index}].id",
+                    f"{ident!r} and {first[token]!r} both become {token!r} in column names "
+                    f"(lower case, '_' for other characters); rename one",
+                )
+            else:
+                first[token] = ident
 
     def sources(self, document: LocatedDict) -> list[Source]:
         seen: dict[str, int] = {}
@@ -781,7 +829,7 @@ class _Validator:
             self.unknown_keys(record, {"date", "place", "text", "sources"}, where)
             date = self.date(record, "date", where, required=True)
             raw = record.get("date")
-            date_text = raw if isinstance(raw, str) else None
+            date_text = _partial_date_text(raw)
             place = self.reference(record, "place", where, places, "place", required=False)
             text = self.text(record, "text", where, required=True)
             refs = self.citations(record, where, sources, required=True)

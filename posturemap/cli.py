@@ -171,7 +171,7 @@ def _diff(args) -> int:
         delta = "" if str(row["delta"]) == "<NA>" else f" ({int(row['delta']):+,})"
         line = (
             f"{row['change']:<10} {row['actor_name']} at {row['name']}: "
-            f"{show(row['before'])} -> {show(row['after'])}{delta}"
+            f"{show(row['before_personnel'])} -> {show(row['after_personnel'])}{delta}"
         )
         print("  " + printable(line))
     return EXIT_OK
