@@ -73,6 +73,7 @@ def write_outputs(data: PostureData, folder: Path, *, tiles=None) -> list[Path]:
     """Write every output file of a prepared scenario into ``folder``."""
     from posturemap.geo import analyse, export
     from posturemap.layers.page import compare_page, posture_map
+    from posturemap.layers.qgis import layer_styles
     from posturemap.layers.static import static_map
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -81,7 +82,7 @@ def write_outputs(data: PostureData, folder: Path, *, tiles=None) -> list[Path]:
     layers = gis_layers(data)
     for name, frame in layers.items():
         export.write_geojson(frame, geojson / f"{name}.geojson", name=name)
-    export.write_geopackage(layers, folder / "posture.gpkg")
+    export.write_geopackage(layers, folder / "posture.gpkg", styles=layer_styles(data, layers))
     export.write_csv(analyse.summary(data), folder / "summary.csv")
     posture_map(data, tiles=tiles).save(str(folder / "index.html"))
     compare_page(data, tiles=tiles).save(str(folder / "compare.html"))
