@@ -27,6 +27,7 @@ OUTPUT_FILES = (
     "compare.html",
     "map.png",
     "posture.gpkg",
+    "posture.kml",
     "summary.csv",
     "geojson/sites.geojson",
     "geojson/movements.geojson",
@@ -72,6 +73,7 @@ def gis_layers(data: PostureData) -> dict[str, GeoDataFrame]:
 def write_outputs(data: PostureData, folder: Path, *, tiles=None) -> list[Path]:
     """Write every output file of a prepared scenario into ``folder``."""
     from posturemap.geo import analyse, export
+    from posturemap.layers.kml import kml_folders
     from posturemap.layers.page import compare_page, posture_map
     from posturemap.layers.qgis import layer_styles
     from posturemap.layers.static import static_map
@@ -83,6 +85,7 @@ def write_outputs(data: PostureData, folder: Path, *, tiles=None) -> list[Path]:
     for name, frame in layers.items():
         export.write_geojson(frame, geojson / f"{name}.geojson", name=name)
     export.write_geopackage(layers, folder / "posture.gpkg", styles=layer_styles(data, layers))
+    export.write_kml(kml_folders(data), folder / "posture.kml")
     export.write_csv(analyse.summary(data), folder / "summary.csv")
     posture_map(data, tiles=tiles).save(str(folder / "index.html"))
     compare_page(data, tiles=tiles).save(str(folder / "compare.html"))
