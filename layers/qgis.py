@@ -7,7 +7,7 @@ and the actors' colours:
   phase switch, the others a tick away in QGIS's Layers panel), then one per
   actor, then one per look: circles sized on the page's square-root scale
   (a data-defined size), filled when a figure is reported, dashed when it is
-  not, hollow and dotted when withdrawn;
+  not, hollow and dotted when withdrawn; labelled with the place name;
 - ``movements``: lines in the actor's colour with an arrowhead at the
   destination, dashed for withdrawals;
 - ``countries``: shaded by the personnel of the last phase, in the page's classes;
@@ -246,7 +246,7 @@ def _labeling(
     )
     if areas:  # over the centre, horizontal
         ET.SubElement(settings, "placement", placement="1", priority="2")
-    else:  # cartographic: beside the symbol, clear of the circle
+    else:  # around the point, where there is room
         ET.SubElement(
             settings,
             "placement",
@@ -319,11 +319,10 @@ def sites_style(data: PostureData, *, style: Style = DEFAULT_STYLE) -> str:
                 active=number == last,
             )
         )
-    labels = _labeling(
-        field("name"),
-        style,
-        filter_expression=f"{field('phase')} = {expression_literal(scenario.phases[-1].id)}",
-    )
+    # QGIS labels only the sites it draws, so the names follow the phases switched on;
+    # one name per place and phase, however many actors are there.
+    one_per_place = f"$id = minimum($id, group_by:={field('place')} || '/' || {field('phase')})"
+    labels = _labeling(field("name"), style, filter_expression=one_per_place)
     return _document(_renderer(phase_rules, key="sites", order_by=size), labeling=labels)
 
 
