@@ -91,11 +91,10 @@ def main(path: str, png: str, names: list[str]) -> dict:
     painter = QPainter(canvas)
     report["panels"], report["render_errors"] = [], []
     for number, shown in enumerate(panels):
-        # Each panel shows one phase: its rule's filter as the layer's subset, every rule on.
-        for rule in phase_rules:
-            rule.setActive(True)
-        if shown is not None:
-            sites.setSubsetString(phase_rules[shown].filterExpression())
+        # Each panel shows one phase, switched on as a user does in the Layers panel
+        # (labels follow only that way, not through Rule.setActive).
+        for index, rule in enumerate(phase_rules):
+            sites.renderer().checkLegendSymbolItem(rule.ruleKey(), index == shown)
         settings = QgsMapSettings()
         settings.setLayers(layers)
         settings.setBackgroundColor(QColor("#cfe0ea"))
