@@ -17,10 +17,11 @@ import pyogrio
 import pytest
 from matplotlib.image import imread
 
-from posturemap.build import build
+from posturemap.build import build, gis_layers, prepare
 from posturemap.geo.export import KML_STYLE_FIELD, LAYER_STYLES
 from posturemap.geo.fields import FIELD_NAME, SQL_RESERVED, column_token
 from posturemap.geo.scenario import load_scenario
+from posturemap.layers.qgis import expression_literal, layer_styles
 
 from .conftest import MINIMAL, NIGER, ROOT
 
@@ -235,3 +236,20 @@ def test_layer_styles_is_the_qgis_table(niger_output):
     for (qml,) in connection.execute(f"SELECT styleQML FROM {LAYER_STYLES}"):
         assert ET.fromstring(qml.split("\n", 1)[1]).tag == "qgis"
     assert gpd.read_file(niger_output / "posture.gpkg", layer="sites")["phase_date"].notna().all()
+
+
+def test_scenario_text_reaches_the_qml_only_as_values(write_scenario):
+    """Names with markup and quotes stay names: the QML parses, and rule labels are the names as given."""
+
+    hostile = '</qgis><rule filter="1=1"/> O\'Brien & "co"'
+    text = MINIMAL.replace("name: United States", f"name: '{hostile.replace(chr(39), chr(39) * 2)}'").replace(
+        "label: Before,", f"label: '{hostile.replace(chr(39), chr(39) * 2)}',"
+    )
+    data = prepare(write_scenario(text))
+    styles = layer_styles(data, gis_layers(data))
+    root = ET.fromstring(styles["sites"].split("\n", 1)[1])
+    phases = root.find("renderer-v2/rules").findall("rule")
+    assert phases[0].get("label").startswith(hostile)
+    assert phases[0].find("rule").get("label") == hostile
+    assert [rule.get("filter") for rule in phases] == ["\"phase\" = 'before'", "\"phase\" = 'after'"]
+    assert expression_literal("O'Brien \\ x") == "'O''Brien \\\\ x'"
