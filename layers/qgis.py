@@ -213,8 +213,8 @@ def _labeling(
 ) -> ET.Element:
     """Rule-based labels: dark text with a white halo.
 
-    Points are labelled beside their symbol (right first), and win over area
-    labels, which sit on the area's centre and never push a point's label away.
+    Points are labelled to their right; area labels sit on the area's centre
+    and never push a point's label away.
     """
     labeling = ET.Element("labeling", type="rule-based")
     rules = ET.SubElement(labeling, "rules", key="labels-root")
@@ -246,13 +246,18 @@ def _labeling(
     )
     if areas:  # over the centre, horizontal
         ET.SubElement(settings, "placement", placement="1", priority="2")
-    else:  # around the point, where there is room
+    else:
+        # As the page does: right of the point, a few pixels off, in one place only.  With
+        # a single position, the same name for two actors at one place collides with
+        # itself and is drawn once (an aggregate to pick one is far slower in QGIS).
         ET.SubElement(
             settings,
             "placement",
-            placement="0",
-            dist="1",
-            distUnits="MM",
+            placement="1",
+            quadOffset="5",
+            xOffset=_number(style.label_offset),
+            yOffset="0",
+            offsetUnits="Pixel",
             priority="8",
         )
     ET.SubElement(settings, "rendering", obstacle="0" if areas else "1", displayAll="0", upsidedownLabels="0")
@@ -319,10 +324,8 @@ def sites_style(data: PostureData, *, style: Style = DEFAULT_STYLE) -> str:
                 active=number == last,
             )
         )
-    # QGIS labels only the sites it draws, so the names follow the phases switched on;
-    # one name per place and phase, however many actors are there.
-    one_per_place = f"$id = minimum($id, group_by:={field('place')} || '/' || {field('phase')})"
-    labels = _labeling(field("name"), style, filter_expression=one_per_place)
+    # QGIS labels only the sites it draws, so the names follow the phases switched on.
+    labels = _labeling(field("name"), style)
     return _document(_renderer(phase_rules, key="sites", order_by=size), labeling=labels)
 
 

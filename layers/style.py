@@ -72,6 +72,8 @@ class Style:
     #: Withdrawals are dashed; other movements solid.
     withdrawal_dash: tuple[float, ...] = (8, 6)
     label_color: str = "#222222"
+    #: Labels sit this many pixels right of their point (the page's tooltip offset).
+    label_offset: float = 8.0
 
     def radius(self, personnel: int | None) -> float:
         """Circle radius in pixels for a personnel estimate.

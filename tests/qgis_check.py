@@ -3,9 +3,10 @@
 Run with a Python that has QGIS's bindings (Debian's ``/usr/bin/python3`` with
 ``python3-qgis``) and ``QT_QPA_PLATFORM=offscreen``::
 
-    python3 tests/qgis_check.py posture.gpkg out.png sites,movements,countries,regions
+    python3 tests/qgis_check.py posture.gpkg out.png sites,movements,places [sites,movements]
 
-Layers are drawn in the order given, the first on top.  The report holds, per
+Every layer named is opened and described; those in the optional last
+argument (all of them by default) are drawn, in the order given, the first on top.  The report holds, per
 layer: whether it is valid, what ``loadDefaultStyle()`` returned, the
 renderer's type, its rules (label, filter, on or off, with symbol colours,
 outline styles and data-defined size), and whether labels are on.  This file
@@ -43,7 +44,7 @@ def describe_rule(rule) -> dict:
     }
 
 
-def main(path: str, png: str, names: list[str]) -> dict:
+def main(path: str, png: str, names: list[str], drawn: list[str]) -> dict:
     from qgis.core import (
         QgsMapRendererSequentialJob,
         QgsMapSettings,
@@ -96,7 +97,7 @@ def main(path: str, png: str, names: list[str]) -> dict:
         for index, rule in enumerate(phase_rules):
             sites.renderer().checkLegendSymbolItem(rule.ruleKey(), index == shown)
         settings = QgsMapSettings()
-        settings.setLayers(layers)
+        settings.setLayers([layer for layer in layers if layer.name() in drawn])
         settings.setBackgroundColor(QColor("#cfe0ea"))
         settings.setOutputSize(QSize(width, height))
         settings.setOutputDpi(96)
@@ -117,6 +118,8 @@ if __name__ == "__main__":
 
     application = QgsApplication([], False)
     application.initQgis()
-    print(json.dumps(main(sys.argv[1], sys.argv[2], sys.argv[3].split(","))), flush=True)
+    names = sys.argv[3].split(",")
+    drawn = sys.argv[4].split(",") if len(sys.argv) > 4 else names
+    print(json.dumps(main(sys.argv[1], sys.argv[2], names, drawn)), flush=True)
     # The layers are gone with main(); QGIS shuts down last, or the interpreter crashes on exit.
     application.exitQgis()

@@ -163,6 +163,7 @@ def test_kml_placemarks_hold_the_popup_with_escaped_text(tmp_path, write_scenari
 def test_qgis_opens_the_geopackage_styled_like_the_page(niger_output, qgis_python, tmp_path):
     png = tmp_path / "qgis.png"
     layers = ["places", "sites", "movements", "regions", "countries", "changes"]
+    drawn = ["sites", "movements", "regions", "countries"]  # what the page draws
     result = subprocess.run(
         [
             qgis_python,
@@ -170,6 +171,7 @@ def test_qgis_opens_the_geopackage_styled_like_the_page(niger_output, qgis_pytho
             str(niger_output / "posture.gpkg"),
             str(png),
             ",".join(layers),
+            ",".join(drawn),
         ],
         capture_output=True,
         text=True,
