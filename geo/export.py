@@ -123,7 +123,7 @@ def flat_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 #: The QGIS convention for styles stored in a GeoPackage (QGIS and QGIS Server
 #: read the default style of a layer from here).  Its camelCase column names
-#: are QGIS's, not ours, so this table is the one exception to safe field names.
+#: are QGIS's, not ours: the GeoPackage's one exception to safe field names.
 LAYER_STYLES = "layer_styles"
 
 
@@ -147,9 +147,12 @@ def _field_arrays(frame: pd.DataFrame) -> tuple[list[str], list, list]:
         if present and all(type(value) is dt.date for value in present):
             data.append(np.array([value or "NaT" for value in values.tolist()], dtype="datetime64[D]"))
             masks.append(None)
-        elif isinstance(values.array, (pd.arrays.IntegerArray, pd.arrays.BooleanArray)):
-            data.append(values.array._data)
-            masks.append(values.array._mask)
+        elif isinstance(values.array, pd.arrays.IntegerArray):
+            data.append(values.to_numpy(dtype="int64", na_value=0))
+            masks.append(values.isna().to_numpy())
+        elif isinstance(values.array, pd.arrays.BooleanArray):
+            data.append(values.to_numpy(dtype=bool, na_value=False))
+            masks.append(values.isna().to_numpy())
         else:
             data.append(values.to_numpy())
             masks.append(None)
