@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -267,6 +268,28 @@ def _write_layer_styles(path: Path, styles: Mapping[str, str]) -> None:
     )
 
 
+# Characters XML 1.0 cannot hold at all, escaped or not.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """Text that an XML 1.0 document can hold: each character it cannot, U+FFFD.
+
+    XML has no escape for most control characters, so a name holding one would
+    make KML or QML that no reader opens; every other character stays as written.
+
+    Examples
+    --------
+    >>> xml_text("Gao\x01Mali")
+    'Gao\ufffdMali'
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _xml_value(value: Any) -> Any:
+    return xml_text(value) if isinstance(value, str) else value
+
+
 def _check_field_names(columns_by_layer: Mapping[str, Any], path: Path) -> None:
     problems = [
         f"{layer}.{name}"
@@ -321,13 +344,15 @@ def write_kml(folders: Mapping[str, tuple[str, gpd.GeoDataFrame]], path: Path) -
     pyogrio.set_gdal_config_options(fields)
     try:
         for number, (folder_id, (folder_name, frame)) in enumerate(folders.items()):
+            texts = [column for column in frame.columns if column != frame.geometry.name]
+            frame = frame.assign(**{column: frame[column].map(_xml_value) for column in texts})
             pyogrio.write_dataframe(
                 frame,
                 path,
                 layer=folder_id,
                 driver="LIBKML",
                 append=number > 0,
-                layer_options={"FOLDER": "YES", "NAME": folder_name},
+                layer_options={"FOLDER": "YES", "NAME": xml_text(folder_name)},
             )
     finally:
         pyogrio.set_gdal_config_options(previous)

@@ -111,7 +111,7 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
                 "kind": place.kind,
                 "country": declared if place.kind == "country" and declared else found,
                 "in_sahel": bool(in_sahel[index]),
-                "query": place.query,
+                "geocode_query": place.query,
                 "geocoded": where.method,
                 "matched": where.matched,
                 "note": place.note,

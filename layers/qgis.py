@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
+from posturemap.geo.export import xml_text
 from posturemap.geo.fields import phase_column
 from posturemap.geo.join import PostureData
 
@@ -275,8 +276,9 @@ def _document(renderer: ET.Element, *, labeling: ET.Element | None = None) -> st
     if labeling is not None:
         root.append(labeling)
     ET.indent(root, space=" ")
-    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(
-        root, encoding="unicode"
+    # ElementTree escapes markup but passes control characters through; XML forbids them.
+    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + xml_text(
+        ET.tostring(root, encoding="unicode")
     )
 
 

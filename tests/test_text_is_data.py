@@ -100,7 +100,8 @@ def fill(values) -> dict:
 
 
 def write(scenario: dict, path: Path) -> Path:
-    path.write_text(yaml.safe_dump(scenario, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # Non-ASCII written as escapes: YAML 1.1 reads a raw U+0085 or U+2028 as a line break.
+    path.write_text(yaml.safe_dump(scenario, allow_unicode=False, sort_keys=False), encoding="utf-8")
     return path
 
 
