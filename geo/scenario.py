@@ -184,6 +184,9 @@ class Scenario:
     movements: tuple[Movement, ...] = ()
     events: tuple[Event, ...] = ()
     regions: tuple[Region, ...] = ()
+    #: ``view: [west, south, east, north]`` in degrees: the pages open on this box
+    #: instead of fitting the sites.
+    view: tuple[float, float, float, float] | None = None
 
     def phase(self, phase_id: str) -> Phase:
         return next(phase for phase in self.phases if phase.id == phase_id)
@@ -573,6 +576,7 @@ class _Validator:
                 "movements",
                 "events",
                 "regions",
+                "view",
             },
             "",
         )
@@ -592,6 +596,7 @@ class _Validator:
         movements = self.movements(document, actor_ids, place_ids, phase_ids, source_ids)
         events = self.events(document, place_ids, source_ids)
         regions = self.regions(document)
+        view = self.view(document)
         if self.problems:
             return None
         return Scenario(
@@ -606,7 +611,36 @@ class _Validator:
             tuple(movements),
             tuple(events),
             tuple(regions),
+            view,
         )
+
+    def view(self, document: LocatedDict) -> tuple[float, float, float, float] | None:
+        """``view: [west, south, east, north]``, the box the pages open on."""
+        value = document.get("view")
+        if value is None:
+            return None
+        line = document.line_of("view")
+        usage = "write view: [west, south, east, north] in decimal degrees, e.g. [-5, 10, 25, 24]"
+        if not isinstance(value, list) or len(value) != 4:
+            self.problem(line, "view", f"is not a list of four numbers; {usage}")
+            return None
+        numbers = []
+        for number, (name, low, high) in zip(
+            value,
+            (("west", -180, 180), ("south", -90, 90), ("east", -180, 180), ("north", -90, 90)),
+            strict=True,
+        ):
+            if isinstance(number, bool) or not isinstance(number, (int, float)) or not low <= number <= high:
+                self.problem(
+                    line, "view", f"{name} {number!r} is not a number between {low} and {high}; {usage}"
+                )
+                return None
+            numbers.append(float(number))
+        west, south, east, north = numbers
+        if not (west < east and south < north):
+            self.problem(line, "view", f"west must be less than east and south less than north; {usage}")
+            return None
+        return (west, south, east, north)
 
     def phases(self, document: LocatedDict) -> list[Phase]:
         seen: dict[str, int] = {}

@@ -279,34 +279,6 @@ class AreaLayer(FeatureGroup):
         self.interactive = interactive
 
 
-class HtmlPanel(LiteralMacro):
-    """A fixed panel of (already escaped) HTML over a map."""
-
-    _template = Template(
-        """
-        {% macro html(this, kwargs) %}
-            <div class="pm-panel {{ this.css_class }}" id="{{ this.get_name() }}">{{ this.body }}</div>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-            (function () {
-                var panel = document.getElementById({{ this.get_name()|tojson }});
-                L.DomEvent.disableClickPropagation(panel);
-                L.DomEvent.disableScrollPropagation(panel);
-                {{ this._parent.get_name() }}.getContainer().appendChild(panel);
-                {% if this.fly %}PostureMap.flyButtons({{ this._parent.get_name() }}, panel);{% endif %}
-            })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, body: str, *, css_class: str, fly: bool = False):
-        super().__init__()
-        self._name = "PmPanel"
-        self.body = body
-        self.css_class = css_class
-        self.fly = fly
-
-
 def pin_ids(root: Element, prefix: str = "") -> None:
     """Replace folium's random element ids with a counter, so pages are reproducible."""
     counter = 0

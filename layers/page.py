@@ -1,7 +1,10 @@
 """Compose the pages: ``index.html`` (all phases, switchable) and ``compare.html``.
 
-Layers are added in a fixed order (basemap, regions, phases, movements,
-labels) and the layer control last, so no layer is left out of it.
+Each page is a layout (:mod:`.layout`) around its map: the header and the
+phase switch before the map, the key and the timeline beside or below it, the
+table of sites and the sources after it.  Layers are added in a fixed order
+(basemap, regions, then each phase's shading, sites, movements and labels)
+and the controls that show them last.
 """
 
 from __future__ import annotations
@@ -14,15 +17,28 @@ from folium.template import Template
 from posturemap.geo.join import PostureData
 
 from .countries import basemap_layer, shading_layer
-from .elements import HtmlPanel, PageContext, install_assets, offline_map, pin_ids, safe_attribution, text
+from .elements import PageContext, install_assets, offline_map, pin_ids, safe_attribution, text
 from .labels import labelled_places, labels_layer
-from .legend import legend_panel
-from .literal import FeatureGroup, FitBounds, LayerControl, LiteralMacro, Map, Markup, TileLayer
+from .layout import (
+    PageControls,
+    PageLayout,
+    PageSection,
+    PhaseLayers,
+    after_html,
+    aside_html,
+    header_html,
+    sources_html,
+    toggles_html,
+)
+from .legend import legend_html
+from .literal import LiteralMacro, Map, Markup, TileLayer
 from .movements import movements_layer
 from .regions import regions_layer
 from .sites import most_sites_in_a_phase, sites_layer
 from .style import DEFAULT_STYLE, Style
-from .timeline import timeline_panel
+from .table import sites_table_html
+from .timeline import timeline_html
+from .view import FirstView, first_view
 
 
 @dataclass(frozen=True)
@@ -42,26 +58,6 @@ class Tiles:
         return cls(provider.build_url(), provider.html_attribution, provider.name)
 
 
-def _focus_bounds(data: PostureData) -> tuple[float, float, float, float]:
-    """Bounds of the sites (the story), falling back to all places."""
-    frame = data.sites if len(data.sites) else data.places
-    west, south, east, north = frame.total_bounds
-    return float(west), float(south), float(east), float(north)
-
-
-def _fit(fmap: Map, bounds: tuple[float, float, float, float], *, panels: bool = False) -> None:
-    west, south, east, north = bounds
-    pad_lon, pad_lat = max((east - west) * 0.1, 1.0), max((north - south) * 0.1, 1.0)
-    # Keep the sites clear of the title, legend and timeline panels.
-    padding = {"padding_top_left": (390, 150), "padding_bottom_right": (330, 30)} if panels else {}
-    fit = FitBounds([[south - pad_lat, west - pad_lon], [north + pad_lat, east + pad_lon]], **padding)
-    # The map is already "loaded" at its initial view, so Leaflet would animate this
-    # first fit; during that quarter second it ignores other view changes (a reader's
-    # first zoom, the compare page's sync).
-    fit.options["animate"] = False
-    fmap.add_child(fit)
-
-
 def _page_title(figure: Figure, title: str) -> None:
     figure.header.add_child(Markup(f"<title>{text(title)}</title>"), name="title")
     figure.header.add_child(Markup('<meta charset="utf-8">'), name="charset")
@@ -74,19 +70,73 @@ def _add_tiles(fmap: Map, tiles: Tiles | None) -> None:
         ).add_to(fmap)
 
 
-def _ground(fmap: Map, data: PostureData, *, style: Style, tiles: Tiles | None, bounds) -> PageContext:
+def _page_map() -> Map:
+    # Quarter zoom steps, so the first view fits an embed's small frame closely.
+    return offline_map(zoom_snap=0.25, zoom_delta=0.5)
+
+
+def _ground(fmap: Map, data: PostureData, *, style: Style, tiles: Tiles | None, view: FirstView):
     """What every map starts with: shared data, the country basemap, tiles, regions."""
     context = PageContext(data.scenario, style.for_sites(most_sites_in_a_phase(data.sites)))
     fmap.add_child(context)
-    fmap.add_child(basemap_layer(context=context, bounds=bounds))
+    fmap.add_child(basemap_layer(context=context, bounds=view.focus))
     _add_tiles(fmap, tiles)
+    regions = None
     if len(data.regions):
-        fmap.add_child(regions_layer(data.regions, context=context, name=", ".join(data.regions["name"])))
-    return context
+        regions = regions_layer(
+            data.regions, context=context, name=", ".join(data.regions["name"]), show=False
+        )
+        regions.control = False
+        fmap.add_child(regions)
+    return context, regions
+
+
+def _phase_layers(
+    fmap: Map, data: PostureData, phase, *, context: PageContext, view: FirstView, shaded, labelled
+) -> PhaseLayers:
+    """A phase's shading, sites, movements and labels, added to ``fmap`` hidden."""
+    layers = PhaseLayers(phase.id, sites_layer(data.sites, phase=phase, context=context, show=False))
+    if shaded is not None and len(shaded):
+        layers.shading = shading_layer(
+            shaded, phase_id=phase.id, context=context, name=f"{phase.label} shading", show=False
+        )
+        layers.shading.control = False
+        fmap.add_child(layers.shading)
+    fmap.add_child(layers.sites)
+    moves = data.movements[data.movements["phase"] == phase.id]
+    if len(moves):
+        layers.movements = movements_layer(moves, context=context, view=view, show=False)
+        fmap.add_child(layers.movements)
+    in_phase = data.sites[data.sites["phase"] == phase.id]
+    if len(in_phase) and len(labelled):
+        layers.labels = labels_layer(labelled, in_phase, context=context, show=False)
+        fmap.add_child(layers.labels)
+    return layers
+
+
+def _looks_used(data: PostureData, style: Style) -> set[str]:
+    from posturemap.geo.export import json_value
+
+    return {
+        style.site_look_for(status, json_value(personnel)).name
+        for status, personnel in zip(data.sites["status"], data.sites["personnel"], strict=True)
+    }
+
+
+def _key(data: PostureData, context: PageContext, *, shading: bool) -> str:
+    return legend_html(
+        data.scenario.actors,
+        context.colors,
+        context.style,
+        movements=bool(len(data.movements)),
+        regions=list(data.regions["name"]),
+        shading=shading,
+        looks=_looks_used(data, context.style),
+    )
 
 
 def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles | None = None) -> Map:
-    """The main map: one radio-switchable layer per phase, overlays, legend and timeline.
+    """The main page: a phase switch over one map, with its key, timeline, table and sources.
 
     Parameters
     ----------
@@ -95,55 +145,66 @@ def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles
     style : Style
     tiles : Tiles, optional
         A tile basemap; without it the page makes no network request.
-    """
-    scenario = data.scenario
-    fmap = offline_map()
-    figure = fmap.get_root()
-    install_assets(figure)
-    _page_title(figure, scenario.title)
-    bounds = _focus_bounds(data)
-    context = _ground(fmap, data, style=style, tiles=tiles, bounds=bounds)
 
+    Returns
+    -------
+    Map
+        The map; ``get_root()`` is the whole page.
+    """
     from posturemap.geo.analyse import countries_frame
 
-    shaded = countries_frame(data)
-    for index, phase in enumerate(scenario.phases):
-        group = FeatureGroup(
-            name=text(f"{phase.label} ({phase.date.isoformat()})"), overlay=False, show=index == 0
+    scenario = data.scenario
+    figure = Figure()
+    install_assets(figure)
+    _page_title(figure, scenario.title)
+    figure.add_child(PageLayout())  # first, so the page is laid out before the map is made
+    figure.add_child(
+        PageSection(
+            header_html(scenario.title, scenario.description, phases=scenario.phases), name="PmHeader"
         )
-        if len(shaded):
-            shading = shading_layer(shaded, phase_id=phase.id, context=context, name=f"{phase.label} shading")
-            shading.control = False
-            group.add_child(shading)
-        layer = sites_layer(data.sites, phase=phase, context=context)
-        layer.control = False
-        group.add_child(layer)
-        fmap.add_child(group)
-    if len(data.movements):
-        fmap.add_child(movements_layer(data.movements, context=context))
+    )
+    fmap = _page_map()
+    figure.add_child(fmap)
+    view = first_view(data, style=style)
+    context, regions = _ground(fmap, data, style=style, tiles=tiles, view=view)
+    shaded = countries_frame(data)
     labelled = labelled_places(data.places, data.sites, limit=style.label_limit)
     with_sites = data.sites["place"].nunique()
     capped = len(labelled) < with_sites
-    label_name = f"Labels ({len(labelled)} largest of {with_sites:,})" if capped else "Labels"
-    # A capped set of labels starts hidden: in a dense map they cover the sites.
-    fmap.add_child(labels_layer(labelled, context=context, name=label_name, show=not capped))
-    description = f"<p>{text(scenario.description)}</p>" if scenario.description else ""
-    fmap.add_child(HtmlPanel(f"<h1>{text(scenario.title)}</h1>{description}", css_class="pm-title"))
-    fmap.add_child(
-        legend_panel(
-            scenario.actors,
-            context.colors,
-            context.style,
-            movements=bool(len(data.movements)),
-            regions=list(data.regions["name"]),
-            shading=bool(len(shaded)),
+    phases = [
+        _phase_layers(fmap, data, phase, context=context, view=view, shaded=shaded, labelled=labelled)
+        for phase in scenario.phases
+    ]
+    toggles = []
+    if len(data.movements):
+        toggles.append(("movements", "Movements", True))
+    if len(labelled):
+        label_name = f"Labels ({len(labelled)} largest of {with_sites:,})" if capped else "Labels"
+        # A capped set of labels starts hidden: in a dense map they cover the sites.
+        toggles.append(("labels", label_name, not capped))
+    if regions is not None:
+        toggles.append(("regions", ", ".join(data.regions["name"]), True))
+    if len(shaded):
+        toggles.append(("shading", "Country shading", True))
+    figure.add_child(
+        PageSection(
+            aside_html(
+                _key(data, context, shading=bool(len(shaded))),
+                toggles=toggles_html(toggles),
+                timeline=timeline_html(scenario, data.places),
+            ),
+            name="PmAside",
         )
     )
-    timeline = timeline_panel(scenario, data.places)
-    if timeline is not None:
-        fmap.add_child(timeline)
-    _fit(fmap, bounds, panels=True)
-    fmap.add_child(LayerControl(collapsed=False, position="topright"))
+    figure.add_child(
+        PageSection(
+            after_html(
+                sites_table_html(data.sites, scenario, limit=style.table_limit), sources_html(scenario)
+            ),
+            name="PmAfter",
+        )
+    )
+    fmap.add_child(PageControls(phases, view=view, regions=regions, labels_on=not capped))
     pin_ids(figure)
     return fmap
 
@@ -156,40 +217,55 @@ def compare_page(
     style: Style = DEFAULT_STYLE,
     tiles: Tiles | None = None,
 ) -> Figure:
-    """Two phases side by side (first and last by default), pans and zooms synced."""
+    """Two phases side by side (first and last by default), pans and zooms synced.
+
+    Below about 700 px wide the two maps stack, one above the other, still synced.
+    """
     scenario = data.scenario
     ids = [phase.id for phase in scenario.phases]
     chosen = [scenario.phase(from_phase or ids[0]), scenario.phase(to_phase or ids[-1])]
     figure = Figure()
     install_assets(figure)
     _page_title(figure, f"{scenario.title}: {chosen[0].label} | {chosen[1].label}")
-    bounds = _focus_bounds(data)
-    maps = []
-    for side, phase in enumerate(chosen):
-        fmap = offline_map(width="50%", height="100%", left=f"{50 * side}%", top="0%", position="absolute")
-        figure.add_child(fmap)
-        context = _ground(fmap, data, style=style, tiles=tiles, bounds=bounds)
-        fmap.add_child(sites_layer(data.sites, phase=phase, context=context, overlay=True, name="Sites"))
-        moves = data.movements[data.movements["phase"] == phase.id]
-        if len(moves):
-            fmap.add_child(movements_layer(moves, context=context))
-        fmap.add_child(
-            HtmlPanel(f"{text(phase.label)} · {text(phase.date.isoformat())}", css_class="pm-phase-tag")
-        )
-        _fit(fmap, bounds)
-        maps.append(fmap)
-    maps[0].add_child(
-        legend_panel(
-            scenario.actors,
-            context.colors,
-            context.style,
-            movements=bool(len(data.movements)),
-            regions=list(data.regions["name"]),
-            shading=False,
+    figure.add_child(PageLayout())
+    figure.add_child(
+        PageSection(
+            header_html(
+                scenario.title, scenario.description, subtitle=f"{chosen[0].label} and {chosen[1].label}"
+            ),
+            name="PmHeader",
         )
     )
-    figure.html.add_child(Markup('<div class="pm-compare-divider"></div>'), name="divider")
+    view = first_view(data, style=style)
+    labelled = labelled_places(data.places, data.sites, limit=style.label_limit)
+    capped = len(labelled) < data.sites["place"].nunique()
+    maps = []
+    for side, phase in enumerate(chosen):
+        figure.add_child(
+            PageSection(
+                f'<h2 class="pm-caption pm-caption-{"ab"[side]}">{text(phase.label)} '
+                f"<time>{text(phase.date.isoformat())}</time></h2>",
+                name="PmCaption",
+            )
+        )
+        fmap = _page_map()
+        figure.add_child(fmap)
+        context, regions = _ground(fmap, data, style=style, tiles=tiles, view=view)
+        layers = _phase_layers(fmap, data, phase, context=context, view=view, shaded=None, labelled=labelled)
+        fmap.add_child(
+            PageControls([layers], view=view, regions=regions, document_controls=False, labels_on=not capped)
+        )
+        maps.append(fmap)
     maps[1].add_child(SyncViews(maps[0]))
+    figure.add_child(
+        PageSection(
+            after_html(
+                f'<section class="pm-key-after"><h2>Key</h2>{_key(data, context, shading=False)}</section>',
+                sources_html(scenario),
+            ),
+            name="PmAfter",
+        )
+    )
     pin_ids(figure)
     return figure
 

@@ -48,11 +48,11 @@
     box.appendChild(el("h4", null, d.name[i]));
     box.appendChild(el("div", "pm-popup-sub", ctx.actors[d.actor[i]].name + " · " + ctx.phaseLabel));
     var table = el("table");
-    var text = d.text[i];
-    row(table, "Reported", text === null ? "no figure in the sources" : text);
+    var text = d.text[i], status = ctx.statuses[d.status[i]];
+    row(table, "Reported", text === null ? (status === "withdrawn" ? "none (withdrawn)" : "no figure in the sources") : text);
     row(table, "Derived range", d.range[i]);
     row(table, "Estimate", d.est[i] === null ? "unknown" : fmt(d.est[i]));
-    row(table, "Status", ctx.statuses[d.status[i]]);
+    row(table, "Status", status);
     row(table, "Country", d.country[i]);
     row(table, "Sahel band", d.sahel[i] ? "inside" : "outside");
     box.appendChild(table);
@@ -69,21 +69,21 @@
     return box;
   };
 
-  PM.radius = function (est, style) {
-    if (est === null || est === undefined) return style.unknown_radius;
-    if (est === 0) return style.min_radius;
-    return Math.max(style.min_radius, Math.min(style.max_radius, style.scale * Math.sqrt(est)));
-  };
-
-  // How a site is drawn: radius, colour, fill, dashes. The legend (Python) draws the same.
+  // How a site is drawn: its look (from the page's table of looks, Style.site_looks
+  // in Python) and its radius, both given in the payload; the key draws the same.
   function siteLook(d, i, ctx) {
-    var color = ctx.actors[d.actor[i]].color, status = ctx.statuses[d.status[i]];
-    var look = { radius: PM.radius(d.est[i], ctx.style), color: color, fill: 0.45, width: 2, dash: null };
-    if (status === "withdrawn") { look.fill = 0; look.dash = [2, 4]; look.width = 2.5; }
-    else if (d.est[i] === null || status === "unknown") { look.dash = [5, 4]; look.fill = 0.15; }
-    if (status === "planned") { look.fill = 0.1; look.dash = [8, 3]; }
-    if (d.kind[i] === "country") look.width = 3;
-    return look;
+    var base = ctx.style.looks[d.look[i]];
+    return {
+      radius: d.r[i], color: ctx.actors[d.actor[i]].color, fill: base.fill,
+      width: d.kind[i] === "country" ? ctx.style.country_width : base.width,
+      dash: base.dash.length ? base.dash : null
+    };
+  }
+
+  // What a site's tooltip and table say about its size.
+  function sizeText(d, i, ctx) {
+    if (ctx.statuses[d.status[i]] === "withdrawn") return d.text[i] === null ? "withdrawn" : "withdrawn (" + d.text[i] + ")";
+    return d.text[i] === null ? "size not reported" : d.text[i];
   }
 
   /* Every site of a phase on one canvas. Leaflet's own markers cost an object, a
@@ -107,7 +107,9 @@
       // Grid cells for finding the site under the pointer, and how many cells
       // around the pointer the biggest circle can reach.
       this._cell = 48;
-      this._reach = Math.ceil(((order.length ? looks[order[0]].radius : 0) + 3) / this._cell);
+      this._touch = ctx.style.touch_radius;
+      var biggest = Math.max(order.length ? looks[order[0]].radius : 0, this._touch);
+      this._reach = Math.ceil((biggest + 3) / this._cell);
     },
     // Sites in this phase, and how many the last redraw put on the canvas.
     siteCount: function () { return this._n; },
@@ -190,7 +192,8 @@
           var bucket = this._grid[gx + gy * this._cols];
           if (!bucket) continue;
           for (var b = 0; b < bucket.length; b++) {
-            var k = bucket[b], i = this._order[k], r = this._looks[i].radius + 2;
+            // A small circle still answers within the touch radius: a 24 px target.
+            var k = bucket[b], i = this._order[k], r = Math.max(this._looks[i].radius + 2, this._touch);
             var dx = this._xs[i] - x, dy = this._ys[i] - y;
             if (dx * dx + dy * dy <= r * r) hits.push(k);
           }
@@ -208,9 +211,8 @@
       L.DomUtil.addClass(container, "pm-over-site");
       if (this._hover === i) return;
       this._hover = i;
-      var text = d.text[i] === null ? "no figure" : d.text[i];
       this._tooltip.setLatLng(this._latLng(i))
-        .setContent(el("span", null, d.name[i] + " — " + this._ctx.actors[d.actor[i]].name + ": " + text));
+        .setContent(el("span", null, d.name[i] + " — " + this._ctx.actors[d.actor[i]].name + ": " + sizeText(d, i, this._ctx)));
       if (!this._map.hasLayer(this._tooltip)) this._tooltip.addTo(this._map);
     },
     _leave: function () {
@@ -236,7 +238,7 @@
         box.appendChild(el("p", "pm-note", (sites.length - shown.length) + " more sites here; zoom in to tell them apart."));
       }
       this._leave();
-      L.popup({ maxWidth: 340, maxHeight: 420 }).setLatLng(this._latLng(sites[0])).setContent(box).openOn(this._map);
+      L.popup(PM.popupOptions(this._map)).setLatLng(this._latLng(sites[0])).setContent(box).openOn(this._map);
     },
     openSite: function (i) { this.openSites([i]); }
   });
@@ -244,6 +246,25 @@
   PM.addSites = function (group, d, ctx) {
     group.addLayer(new PM.SitesLayer(d, ctx));
   };
+
+  // Popups that fit the map they open on: a phone gets a narrower, shorter one.
+  PM.popupOptions = function (map) {
+    var size = map.getSize();
+    return {
+      maxWidth: Math.max(160, Math.min(340, size.x - 64)),
+      minWidth: Math.min(200, Math.max(120, size.x - 64)),
+      maxHeight: Math.max(140, Math.min(420, size.y - 90)),
+      autoPanPadding: [8, 8]
+    };
+  };
+
+  // A permanent label; the page hides the smaller of two that would collide.
+  function addLabel(group, latlng, text, priority, className) {
+    var tooltip = L.tooltip({ permanent: true, direction: "right", offset: [8, 0], className: className, interactive: false })
+      .setLatLng(latlng).setContent(el("span", null, text));
+    tooltip.addTo(group);
+    (group.pmLabels || (group.pmLabels = [])).push({ tooltip: tooltip, priority: priority, text: String(text) });
+  }
 
   PM.addMovements = function (group, d, ctx) {
     for (var i = 0; i < d.lines.length; i++) {
@@ -260,14 +281,17 @@
         row(table, "Derived range", d.range[j]);
         row(table, "Distance", fmt(d.km[j]) + " km (great circle)");
         box.appendChild(table);
+        if (d.far[j]) box.appendChild(el("p", "pm-note", "The line is cut where it leaves the map's area; it runs on " + d.far[j].text + "."));
         if (d.note[j]) box.appendChild(el("p", "pm-note", d.note[j]));
         box.appendChild(el("div", "pm-popup-h", "Sources"));
         box.appendChild(PM.sourceList(d.sources[j], ctx.sources));
         return box;
       }, { maxWidth: 340 });
+      line.on("popupopen", function (e) { L.Util.setOptions(e.popup, PM.popupOptions(e.target._map)); e.popup.update(); });
       line.bindTooltip(el("span", null, actor.name + " " + d.kind[i] + ": " + d.from[i] + " → " + d.to[i]), { sticky: true });
       line.addTo(group);
       L.polygon(d.heads[i], { renderer: ctx.renderer, color: actor.color, fillColor: actor.color, fillOpacity: 0.9, weight: 1, interactive: false }).addTo(group);
+      if (d.far[i]) addLabel(group, [d.far[i].lat, d.far[i].lon], d.far[i].text, d.est[i] || 0, "pm-label pm-far-label");
     }
   };
 
@@ -283,10 +307,161 @@
   };
 
   PM.addLabels = function (group, d) {
-    for (var i = 0; i < d.lat.length; i++) {
-      L.tooltip({ permanent: true, direction: "right", offset: [8, 0], className: "pm-label", interactive: false })
-        .setLatLng([d.lat[i], d.lon[i]]).setContent(el("span", null, d.name[i])).addTo(group);
+    for (var i = 0; i < d.lat.length; i++) addLabel(group, [d.lat[i], d.lon[i]], d.name[i], d.size[i], "pm-label");
+  };
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  /* Labels that never collide: in order of personnel, each label goes right of its
+   * point, else left; when both would cover a label already placed, a map control
+   * or the map's edge, it hides (its site's tooltip still names it on hover, and a
+   * tap opens its popup). */
+  PM.placeLabels = function (map, labels) {
+    var container = map.getContainer(), frame = container.getBoundingClientRect();
+    if (frame.width < 1 || frame.height < 1) return;
+    var taken = Array.prototype.map.call(container.querySelectorAll(".leaflet-control"), function (node) {
+      return node.getBoundingClientRect();
+    });
+    labels.slice().sort(function (a, b) { return b.priority - a.priority || a.order - b.order; }).forEach(function (label) {
+      var tooltip = label.tooltip, node = tooltip.getElement();
+      if (!node) return;
+      L.DomUtil.removeClass(node, "pm-label-hidden");
+      var sides = ["right", "left"];
+      for (var s = 0; s < sides.length; s++) {
+        tooltip.options.direction = sides[s];
+        tooltip.options.offset = sides[s] === "right" ? [8, 0] : [-8, 0];
+        tooltip.update();
+        var box = node.getBoundingClientRect();
+        var inside = box.left >= frame.left && box.right <= frame.right && box.top >= frame.top && box.bottom <= frame.bottom;
+        if (inside && !taken.some(function (other) { return overlaps(box, other); })) { taken.push(box); return; }
+      }
+      L.DomUtil.addClass(node, "pm-label-hidden");
+    });
+  };
+
+  // Every map of the page, for printing.
+  PM.maps = [];
+
+  /* One map's phases and overlays. A phase's shading, sites, movements and labels
+   * show together and only together; the page's phase switch, layer toggles,
+   * timeline and address (?phase=ID) follow when documentControls is set. */
+  PM.page = function (map, options) {
+    var phases = options.phases, byId = {};
+    phases.forEach(function (phase) { byId[phase.id] = phase; });
+    var state = { phase: phases[0].id, on: { movements: true, labels: options.labelsOn, regions: true, shading: true } };
+    var shown = [], labelFrame = null, container = map.getContainer();
+    map.pmMoved = false;
+    ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (type) {
+      container.addEventListener(type, function () { map.pmMoved = true; }, { passive: true });
+    });
+
+    // Fit the area; a map with no size yet (an iframe still loading) gets a view
+    // that holds no NaN, and the fit comes when it has a size.
+    function fit() {
+      var size = map.getSize(), bounds = L.latLngBounds(options.fit);
+      if (size.x < 32 || size.y < 32) { map.setView(bounds.getCenter(), 2, { animate: false }); return; }
+      var pad = Math.round(Math.max(4, Math.min(24, size.x * 0.04, size.y * 0.04)));
+      map.fitBounds(bounds, { padding: [pad, pad], animate: false, maxZoom: 10 });
     }
+    map.pmFit = fit;
+
+    function labels() {
+      var all = [];
+      shown.forEach(function (layer) {
+        (layer.pmLabels || []).forEach(function (label, index) { label.order = all.length + index; all.push(label); });
+      });
+      return all;
+    }
+    function scheduleLabels() {
+      if (labelFrame) return;
+      labelFrame = L.Util.requestAnimFrame(function () { labelFrame = null; PM.placeLabels(map, labels()); });
+    }
+    map.on("moveend zoomend resize", scheduleLabels);
+
+    function apply() {
+      shown.forEach(function (layer) { map.removeLayer(layer); });
+      var phase = byId[state.phase], order = [];
+      if (options.regions && state.on.regions) order.push(options.regions);
+      if (phase.shading && state.on.shading) order.push(phase.shading);
+      if (phase.movements && state.on.movements) order.push(phase.movements);
+      order.push(phase.sites);
+      if (phase.labels && state.on.labels) order.push(phase.labels);
+      order.forEach(function (layer) { layer.addTo(map); });
+      shown = order;
+      map.closePopup();
+      if (options.documentControls) {
+        Array.prototype.forEach.call(document.querySelectorAll(".pm-timeline li[data-phase]"), function (item) {
+          var current = item.getAttribute("data-phase") === state.phase;
+          L.DomUtil[current ? "addClass" : "removeClass"](item, "pm-current");
+          if (current) item.setAttribute("aria-current", "true"); else item.removeAttribute("aria-current");
+        });
+      }
+      scheduleLabels();
+    }
+    map.pmShownLayers = function () { return shown.slice(); };
+    map.pmPhase = function () { return state.phase; };
+
+    if (options.documentControls) {
+      var asked = null;
+      try { asked = new URLSearchParams(window.location.search).get("phase"); } catch (e) { asked = null; }
+      if (asked !== null && byId[asked]) state.phase = asked;
+      Array.prototype.forEach.call(document.querySelectorAll('input[name="pm-phase"]'), function (radio) {
+        radio.checked = radio.value === state.phase;
+        radio.addEventListener("change", function () {
+          if (!radio.checked || !byId[radio.value]) return;
+          state.phase = radio.value;
+          apply();
+          try {
+            var url = new URL(window.location.href);
+            url.searchParams.set("phase", state.phase);
+            window.history.replaceState(window.history.state, "", url.href);
+          } catch (e) { /* an opaque address (sandboxed frame): the page still switches */ }
+        });
+      });
+      Array.prototype.forEach.call(document.querySelectorAll("input[data-pm-toggle]"), function (box) {
+        var key = box.getAttribute("data-pm-toggle");
+        state.on[key] = box.checked;
+        box.addEventListener("change", function () { state.on[key] = box.checked; apply(); });
+      });
+      var timeline = document.querySelector(".pm-timeline");
+      if (timeline) PM.flyButtons(map, timeline);
+    }
+    fit();
+    apply();
+    // The frame or the layout may change size after load (an iframe given its
+    // height, a panel opened): keep the area fitted until the reader moves the map.
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () {
+        map.invalidateSize({ animate: false, pan: false });
+        if (!map.pmMoved) fit();
+        scheduleLabels();
+      }).observe(container);
+    }
+    PM.maps.push(map);
+  };
+
+  /* The page around the maps: the header's height sets the maps' share of the
+   * screen, and parts marked data-pm-open-wide open on screens with room. */
+  PM.layout = function () {
+    var root = document.documentElement, header = document.querySelector(".pm-header");
+    var roomy = window.matchMedia && window.matchMedia("(min-width: 760px) and (min-height: 560px)").matches;
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-pm-open-wide]"), function (details) {
+      details.open = !!roomy;
+    });
+    function measure() { if (header) root.style.setProperty("--pm-head", Math.ceil(header.getBoundingClientRect().height) + "px"); }
+    measure();
+    if (header && window.ResizeObserver) new ResizeObserver(measure).observe(header);
+    function refit() {
+      PM.maps.forEach(function (map) { map.invalidateSize({ animate: false, pan: false }); if (!map.pmMoved) map.pmFit(); });
+    }
+    window.addEventListener("beforeprint", function () {
+      Array.prototype.forEach.call(document.querySelectorAll(".pm-header details"), function (details) { details.open = true; });
+      measure();
+      refit();
+    });
+    window.addEventListener("afterprint", refit);
   };
 
   PM.sync = function (a, b) {
@@ -295,6 +470,7 @@
       source.on("move zoom", function () {
         if (busy) return;
         busy = true;
+        if (source.pmMoved) target.pmMoved = true;
         target.setView(source.getCenter(), source.getZoom(), { animate: false });
         busy = false;
       });
@@ -306,6 +482,7 @@
     var nodes = root.querySelectorAll("[data-lat]");
     Array.prototype.forEach.call(nodes, function (node) {
       node.addEventListener("click", function () {
+        map.pmMoved = true;
         map.flyTo([Number(node.getAttribute("data-lat")), Number(node.getAttribute("data-lon"))], Math.max(map.getZoom(), 6));
       });
     });

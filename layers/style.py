@@ -7,7 +7,11 @@ from dataclasses import dataclass, replace
 
 @dataclass(frozen=True)
 class SiteLook:
-    """How one kind of site circle is drawn: the page's ``siteLook`` in posturemap.js."""
+    """How one kind of site circle is drawn, on the page, in its legend, in QGIS and map.png.
+
+    The page gets these as data (``style.looks`` in its payload, with a look
+    index and a radius per site), so no other copy of them exists.
+    """
 
     #: ``reported`` (a figure, active), ``unknown`` (no figure, or status unknown),
     #: ``withdrawn`` (hollow) or ``planned``.
@@ -22,16 +26,19 @@ class SiteLook:
 class Style:
     """Everything the layers need to draw; pass a modified copy to restyle a map."""
 
-    #: Colours for actors that do not set one, in order of appearance.
+    #: Colours for actors that do not set one, in order of appearance: Okabe and
+    #: Ito's colour-blind-safe set (yellow left out: it vanishes on the land colour),
+    #: with a wine red. ``tests/test_palette.py`` checks every pair stays apart
+    #: under simulated deuteranopia and protanopia.
     palette: tuple[str, ...] = (
-        "#1f5fbf",
-        "#c0392b",
-        "#7b3fb0",
-        "#d35400",
-        "#16a085",
-        "#2c3e50",
-        "#8e6c00",
-        "#b0306a",
+        "#0072b2",
+        "#d55e00",
+        "#009e73",
+        "#cc79a7",
+        "#e69f00",
+        "#56b4e9",
+        "#000000",
+        "#882255",
     )
     #: Circle radius in pixels is ``scale * sqrt(personnel)``, clamped.
     scale: float = 0.8
@@ -74,12 +81,27 @@ class Style:
     label_color: str = "#222222"
     #: Labels sit this many pixels right of their point (the page's tooltip offset).
     label_offset: float = 8.0
+    #: A circle answers a tap or a click within at least this radius in pixels
+    #: (a 24 px target), however small it is drawn.
+    touch_radius: float = 12.0
+    #: The page's first view: a movement's end lies "far" when it is further from
+    #: the box around the sites than this share of the box's larger side, kept
+    #: between the two bounds in degrees. A far end is drawn as a short arrow
+    #: leaving the view ("to United States"), and the view does not fit it.
+    far_share: float = 0.5
+    far_min_degrees: float = 5.0
+    far_max_degrees: float = 20.0
+    #: The arrow towards a far end stops this share of the box's larger side
+    #: (at least 1 degree) outside the box.
+    far_stub_share: float = 0.15
+    #: The text alternative lists at most this many sites per phase (the largest).
+    table_limit: int = 1000
 
     def radius(self, personnel: int | None) -> float:
         """Circle radius in pixels for a personnel estimate.
 
-        Must match ``PostureMap.radius`` in posturemap.js: the legend is drawn here,
-        the markers in the page.
+        Computed here only: the page gets each site's radius in its payload, and
+        the legend and map.png call this too.
         """
         if personnel is None:
             return self.unknown_radius
@@ -94,6 +116,26 @@ class Style:
                 return look
         msg = f"no site look {name!r}; use one of: {', '.join(look.name for look in self.site_looks)}"
         raise KeyError(msg)
+
+    def site_look_for(self, status: str, personnel: int | None) -> SiteLook:
+        """The look of a site with this status and estimate.
+
+        Precedence: ``withdrawn``, then ``planned``, then ``unknown`` (status
+        unknown, or no figure), else ``reported``.  A withdrawn site is drawn as
+        withdrawn whether or not it has a figure.
+
+        Examples
+        --------
+        >>> DEFAULT_STYLE.site_look_for("withdrawn", None).name
+        'withdrawn'
+        >>> DEFAULT_STYLE.site_look_for("active", None).name
+        'unknown'
+        """
+        if status in ("withdrawn", "planned"):
+            return self.site_look(status)
+        if status == "unknown" or personnel is None:
+            return self.site_look("unknown")
+        return self.site_look("reported")
 
     def for_sites(self, count: int) -> Style:
         """This style with circles sized for ``count`` sites in a phase.
@@ -121,11 +163,22 @@ class Style:
         return colors
 
     def js(self) -> dict:
+        """What the page's script needs: the site looks (by index) and the touch radius.
+
+        Radii are not computed in the page: each site carries its own.
+        """
         return {
-            "scale": self.scale,
-            "min_radius": self.min_radius,
-            "max_radius": self.max_radius,
-            "unknown_radius": self.unknown_radius,
+            "looks": [
+                {
+                    "name": look.name,
+                    "fill": look.fill_opacity,
+                    "width": look.stroke_width,
+                    "dash": list(look.dash),
+                }
+                for look in self.site_looks
+            ],
+            "country_width": self.country_site_stroke_width,
+            "touch_radius": self.touch_radius,
         }
 
 

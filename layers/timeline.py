@@ -1,8 +1,8 @@
-"""The timeline panel: dated events with their sources."""
+"""The timeline: dated events with their sources, each tied to the phase it falls in."""
 
 from __future__ import annotations
 
-from .elements import HtmlPanel, text
+from .elements import text
 
 
 def _event_date(event) -> str:
@@ -28,8 +28,22 @@ def source_links(refs, scenario) -> str:
     return "; ".join(parts)
 
 
-def timeline_panel(scenario, places) -> HtmlPanel | None:
-    """Events in date order; an event with a place flies the map there when clicked."""
+def event_phase(scenario, event) -> str:
+    """The id of the phase an event falls in: the last phase dated on or before it
+    (the first phase for an event before every phase)."""
+    chosen = scenario.phases[0].id
+    for phase in scenario.phases:
+        if phase.date <= event.date:
+            chosen = phase.id
+    return chosen
+
+
+def timeline_html(scenario, places) -> str | None:
+    """Events in date order as escaped HTML, or None without events.
+
+    Each item names its phase (``data-phase``), so the page highlights the
+    events of the phase shown; an event with a place flies the map there.
+    """
     if not scenario.events:
         return None
     located = places.set_index("place")
@@ -38,14 +52,13 @@ def timeline_panel(scenario, places) -> HtmlPanel | None:
         if event.place:
             point = located.loc[event.place].geometry
             what = (
-                f'<button type="button" data-lat="{point.y:.5f}" data-lon="{point.x:.5f}">'
+                f'<button type="button" class="pm-fly" data-lat="{point.y:.5f}" data-lon="{point.x:.5f}">'
                 f"{text(event.text)}</button>"
             )
         else:
             what = f"<span>{text(event.text)}</span>"
         items.append(
-            f"<li><time>{text(_event_date(event))}</time>{what}"
-            f'<div class="pm-cite">{source_links(event.sources, scenario)}</div></li>'
+            f'<li data-phase="{text(event_phase(scenario, event))}"><time>{text(_event_date(event))}</time>'
+            f'{what}<div class="pm-cite">{source_links(event.sources, scenario)}</div></li>'
         )
-    body = "<h3>Timeline</h3><ol>" + "".join(items) + "</ol>"
-    return HtmlPanel(body, css_class="pm-timeline", fly=True)
+    return "<ol>" + "".join(items) + "</ol>"

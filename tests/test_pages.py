@@ -65,16 +65,16 @@ def test_index_works_offline_with_controls(browser, niger_output, tmp_path):
     page, errors, requests = open_page(browser, niger_output / "index.html")
     assert errors == []
     assert requests == []
-    assert page.locator(".leaflet-control-layers-base input[type=radio]").count() == 3
-    assert page.locator(".pm-legend").is_visible()
+    assert page.locator(".pm-phases input[type=radio]").count() == 3
+    assert page.locator(".pm-key").is_visible()
     assert page.locator(".pm-timeline").is_visible()
-    assert "Sahel band" in page.locator(".leaflet-control-layers-overlays").inner_text()
+    assert "Sahel band" in page.locator(".pm-toggles").inner_text()
     page.screenshot(path=str(tmp_path / "index.png"))
 
 
 def test_phase_switch_shows_that_phases_markers(browser, niger_output):
     page, errors, _ = open_page(browser, niger_output / "index.html")
-    radios = page.locator(".leaflet-control-layers-base input[type=radio]")
+    radios = page.locator(".pm-phases input[type=radio]")
     counts = []
     for index in range(radios.count()):
         radios.nth(index).check()
@@ -87,7 +87,7 @@ def test_phase_switch_shows_that_phases_markers(browser, niger_output):
 
 def test_hover_and_click_show_the_reported_figure_range_and_sources(browser, niger_output, niger_data):
     page, errors, _ = open_page(browser, niger_output / "index.html")
-    page.locator(".leaflet-control-layers-base input[type=radio]").nth(1).check()
+    page.locator(".pm-phases input[type=radio]").nth(1).check()
     chad = niger_data.places.set_index("place").loc["chad", "geometry"]
     x, y = screen_point(page, chad.y, chad.x)
     page.mouse.move(x, y)
@@ -109,8 +109,8 @@ def test_hover_and_click_show_the_reported_figure_range_and_sources(browser, nig
 def test_compare_page_syncs_and_labels_sides(browser, niger_output, tmp_path):
     page, errors, requests = open_page(browser, niger_output / "compare.html")
     assert errors == [] and requests == []
-    tags = page.locator(".pm-phase-tag").all_inner_texts()
-    assert tags == ["Before the coup · 2023-07-01", "After the withdrawal · 2024-09-15"]
+    tags = page.locator(".pm-caption").all_inner_texts()
+    assert tags == ["Before the coup 2023-07-01", "After the withdrawal 2024-09-15"]
     zooms = page.evaluate("""() => Object.values(window).filter(m => m instanceof L.Map)
         .map(m => { return m; }).length""")
     assert zooms == 2

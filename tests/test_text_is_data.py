@@ -303,6 +303,8 @@ def _browser_texts(browser, page_path: Path) -> list[str]:
     page, errors, requests = open_page(browser, page_path)
     try:
         texts = page.evaluate("""() => {
+            // A reader can open every collapsible part (description, key, timeline).
+            for (const details of document.querySelectorAll("details")) details.open = true;
             const out = [document.title, document.body.innerText];
             const content = (holder, layer) => {
                 const c = holder._content;
