@@ -398,7 +398,7 @@
           if (current) item.setAttribute("aria-current", "true"); else item.removeAttribute("aria-current");
         });
       }
-      scheduleLabels();
+      PM.placeLabels(map, labels());
     }
     map.pmShownLayers = function () { return shown.slice(); };
     map.pmPhase = function () { return state.phase; };

@@ -113,3 +113,92 @@ def qgis_python() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return QGIS_PYTHON
+
+
+#: Towns the generated scenario clusters its places around (lat, lon), in several countries.
+CLUSTER_CENTRES = (
+    ("Bamako", 12.64, -8.00),
+    ("Gao", 16.27, -0.04),
+    ("Ouagadougou", 12.37, -1.53),
+    ("Niamey", 13.51, 2.11),
+    ("Kano", 12.00, 8.52),
+    ("N'Djamena", 12.11, 15.04),
+    ("Abeche", 13.83, 20.83),
+    ("Khartoum", 15.50, 32.56),
+)
+
+
+def forty_places_scenario(*, seed: int = 13, places: int = 40) -> str:
+    """A made-up scenario: ``places`` places in clusters across several countries
+    (some a few km apart), three actors, three phases with arrivals, withdrawals
+    and a withdrawal to France, far outside the area. Coordinates only, no geocoding."""
+    import random
+
+    rng = random.Random(seed)
+    lines = [
+        "title: Generated posture, forty places",
+        "description: Made-up places and figures for tests; nothing here is real.",
+        "phases:",
+        "  - {id: early, label: Early, date: 2022-01-01}",
+        "  - {id: middle, label: Middle, date: 2023-01-01}",
+        "  - {id: late, label: Late, date: 2024-01-01}",
+        "actors:",
+        "  - {id: blue, name: Blue force}",
+        "  - {id: red, name: Red force}",
+        "  - {id: green, name: Green force}",
+        "sources:",
+        "  - {id: made-up, title: Generated test data}",
+        "places:",
+        "  - {id: france, name: France, lat: 46.6, lon: 2.4, kind: country}",
+    ]
+    for number in range(places):
+        name, lat, lon = CLUSTER_CENTRES[number % len(CLUSTER_CENTRES)]
+        # Every fifth place sits within a few km of its cluster's first place.
+        spread = 0.03 if number % 5 == 4 else 0.6
+        lat, lon = lat + rng.uniform(-spread, spread), lon + rng.uniform(-spread, spread)
+        lines.append(f"  - {{id: p{number}, name: {name} site {number}, lat: {lat:.4f}, lon: {lon:.4f}}}")
+    lines.append("deployments:")
+    actors = ("blue", "red", "green")
+    for number in range(places):
+        actor = actors[number % 3]
+        for phase in ("early", "middle", "late"):
+            if phase == "early" and number % 7 == 3:
+                continue
+            roll = rng.random()
+            if phase == "late" and roll < 0.2:
+                lines.append(
+                    f"  - {{actor: {actor}, place: p{number}, phase: {phase}, personnel: 0, "
+                    "status: withdrawn, sources: [made-up]}"
+                )
+            elif roll < 0.35:
+                lines.append(
+                    f"  - {{actor: {actor}, place: p{number}, phase: {phase}, personnel: null, "
+                    "sources: [made-up]}"
+                )
+            else:
+                figure = rng.choice(["about 100", "about 1,000", "300", "dozens", "over 2,000", "50"])
+                lines.append(
+                    f"  - {{actor: {actor}, place: p{number}, phase: {phase}, personnel: '{figure}', "
+                    "sources: [made-up]}"
+                )
+    lines += [
+        "movements:",
+        "  - {actor: blue, from: p0, to: p5, phase: middle, kind: relocation, sources: [made-up]}",
+        "  - {actor: red, from: p1, to: p13, phase: middle, kind: arrival, sources: [made-up]}",
+        "  - {actor: green, from: p2, to: france, phase: late, kind: withdrawal, sources: [made-up]}",
+        "  - {actor: blue, from: p3, to: p7, phase: late, kind: relocation, sources: [made-up]}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def forty_output(tmp_path_factory) -> Path:
+    """The generated forty-place scenario built once."""
+    from posturemap.build import build
+
+    folder = tmp_path_factory.mktemp("forty")
+    path = folder / "forty.yaml"
+    path.write_text(forty_places_scenario(), encoding="utf-8")
+    build(path, folder / "output")
+    return folder / "output"
