@@ -154,7 +154,8 @@ def install_assets(figure: Figure) -> None:
 
 def offline_map(**options) -> Map:
     """A folium Map that loads nothing from the network: no CDN scripts, no tiles."""
-    fmap = Map(tiles=None, control_scale=True, prefer_canvas=True, **options)
+    options = {"control_scale": True, **options}
+    fmap = Map(tiles=None, prefer_canvas=True, **options)
     fmap.default_js = []
     fmap.default_css = []
     return fmap

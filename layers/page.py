@@ -72,7 +72,8 @@ def _add_tiles(fmap: Map, tiles: Tiles | None) -> None:
 
 def _page_map() -> Map:
     # Quarter zoom steps, so the first view fits an embed's small frame closely.
-    return offline_map(zoom_snap=0.25, zoom_delta=0.5)
+    # The scale bar is added by the page's script: metric only, so it stays one line.
+    return offline_map(zoom_snap=0.25, zoom_delta=0.5, control_scale=False)
 
 
 def _ground(fmap: Map, data: PostureData, *, style: Style, tiles: Tiles | None, view: FirstView):

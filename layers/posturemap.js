@@ -353,17 +353,28 @@
     var state = { phase: phases[0].id, on: { movements: true, labels: options.labelsOn, regions: true, shading: true } };
     var shown = [], labelFrame = null, container = map.getContainer();
     map.pmMoved = false;
+    L.control.scale({ imperial: false, maxWidth: 100 }).addTo(map);
     ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (type) {
       container.addEventListener(type, function () { map.pmMoved = true; }, { passive: true });
     });
 
     // Fit the area; a map with no size yet (an iframe still loading) gets a view
     // that holds no NaN, and the fit comes when it has a size.
+    var fittedSize = null;
     function fit() {
       var size = map.getSize(), bounds = L.latLngBounds(options.fit);
+      fittedSize = size;
       if (size.x < 32 || size.y < 32) { map.setView(bounds.getCenter(), 2, { animate: false }); return; }
       var pad = Math.round(Math.max(4, Math.min(24, size.x * 0.04, size.y * 0.04)));
-      map.fitBounds(bounds, { padding: [pad, pad], animate: false, maxZoom: 10 });
+      // Keep the sites clear of the zoom buttons (top left), the scale and the
+      // attribution (bottom), unless the map is too small to spare the room.
+      var corners = map._controlCorners, frame = container.getBoundingClientRect();
+      var left = corners.topleft.getBoundingClientRect(), bottom = Math.max(
+        corners.bottomleft.getBoundingClientRect().height, corners.bottomright.getBoundingClientRect().height);
+      var padLeft = Math.max(pad, left.width ? left.right - frame.left + 2 : 0), padBottom = Math.max(pad, bottom + 2);
+      if (padLeft + pad > size.x / 2) padLeft = pad;
+      if (padBottom + pad > size.y / 2) padBottom = pad;
+      map.fitBounds(bounds, { paddingTopLeft: [padLeft, pad], paddingBottomRight: [pad, padBottom], animate: false, maxZoom: 10 });
     }
     map.pmFit = fit;
 
@@ -435,6 +446,8 @@
     if (window.ResizeObserver) {
       new ResizeObserver(function () {
         map.invalidateSize({ animate: false, pan: false });
+        // The observer also reports the size the map was made with: nothing to redo.
+        if (fittedSize && map.getSize().equals(fittedSize)) return;
         if (!map.pmMoved) fit();
         scheduleLabels();
       }).observe(container);

@@ -94,8 +94,10 @@ class Style:
     #: The arrow towards a far end stops this share of the box's larger side
     #: (at least 1 degree) outside the box.
     far_stub_share: float = 0.15
-    #: The text alternative lists at most this many sites per phase (the largest).
-    table_limit: int = 1000
+    #: The text alternative lists at most this many sites per phase (the largest;
+    #: every site is in the GeoJSON and the CSV). A longer table costs the page
+    #: its quick first draw and serves no reader.
+    table_limit: int = 200
 
     def radius(self, personnel: int | None) -> float:
         """Circle radius in pixels for a personnel estimate.

@@ -63,7 +63,7 @@ SITES_ON_SCREEN = """() => PostureMap.maps.map(map => {
                 name: layer._d.name[i], x, y,
                 inMap: p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height,
                 inViewport: x >= 0 && y >= 0 && x <= innerWidth && y <= innerHeight,
-                onMap: !!hit && container.contains(hit),
+                onMap: !!hit && container.contains(hit) && !hit.closest(".leaflet-control"),
                 hit: hit ? hit.className || hit.tagName : null,
             });
         }
