@@ -35,6 +35,24 @@ class PageSection(LiteralMacro):
         self.body = body
 
 
+class ZoomableViewport(LiteralMacro):
+    """A viewport tag that lets readers zoom the page (folium's forbids it, which
+    fails readers who enlarge text); the last such tag is the one browsers use,
+    so this element goes after the maps."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PmViewport"
+
+
 class PageLayout(LiteralMacro):
     """The page-level script: keeps the map's share of the screen and opens or
     closes the collapsible parts to suit the screen."""

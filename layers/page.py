@@ -24,6 +24,7 @@ from .layout import (
     PageLayout,
     PageSection,
     PhaseLayers,
+    ZoomableViewport,
     after_html,
     aside_html,
     header_html,
@@ -206,6 +207,7 @@ def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles
         )
     )
     fmap.add_child(PageControls(phases, view=view, regions=regions, labels_on=not capped))
+    figure.add_child(ZoomableViewport())
     pin_ids(figure)
     return fmap
 
@@ -267,6 +269,7 @@ def compare_page(
             name="PmAfter",
         )
     )
+    figure.add_child(ZoomableViewport())
     pin_ids(figure)
     return figure
 
