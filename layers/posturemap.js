@@ -250,9 +250,10 @@
   // Popups that fit the map they open on: a phone gets a narrower, shorter one.
   PM.popupOptions = function (map) {
     var size = map.getSize();
+    // Leaflet adds 46 px of margins and padding around the content.
     return {
-      maxWidth: Math.max(160, Math.min(340, size.x - 64)),
-      minWidth: Math.min(200, Math.max(120, size.x - 64)),
+      maxWidth: Math.max(150, Math.min(340, size.x - 80)),
+      minWidth: Math.min(200, Math.max(120, size.x - 80)),
       maxHeight: Math.max(140, Math.min(420, size.y - 90)),
       autoPanPadding: [8, 8]
     };

@@ -295,8 +295,10 @@ def test_touch_targets_and_popups_fit_a_phone(browser, niger_output, niger_data)
     page.mouse.click(x, y + 11)
     popup = page.locator(".leaflet-popup")
     popup.wait_for()
+    page.wait_for_timeout(400)  # the map pans the popup into view, animated
     box = popup.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 568
     close = page.locator(".leaflet-popup-close-button")
     close_box = close.bounding_box()
     assert close_box["width"] >= 24 and close_box["height"] >= 24
