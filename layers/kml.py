@@ -36,10 +36,8 @@ ICON_PIXELS = 32
 
 
 def site_look(status: str, personnel) -> str:
-    """The look of a site, with the page's precedence: withdrawn, planned, unknown, reported."""
-    if status in ("withdrawn", "planned"):
-        return status
-    return "unknown" if status == "unknown" or json_value(personnel) is None else "reported"
+    """The name of a site's look, as the page picks it (:meth:`Style.site_look_for`)."""
+    return DEFAULT_STYLE.site_look_for(status, json_value(personnel)).name
 
 
 def _ogr_color(hex_color: str, opacity: float = 1.0) -> str:
