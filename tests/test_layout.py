@@ -411,3 +411,32 @@ def test_print_puts_map_and_key_on_one_a4_page(browser, niger_output):
     assert pdf.startswith(b"%PDF")
     assert errors == []
     page.close()
+
+
+def test_a_hidden_label_still_names_its_place_on_tap(browser, forty_output):
+    """Where labels would collide the smaller hides; tapping its circle names it."""
+    page, errors, _ = open_sized(browser, forty_output / "index.html", (320, 568))
+    hidden_points = """() => {
+        const map = PostureMap.maps[0], box = map.getContainer().getBoundingClientRect(), out = [];
+        for (const layer of map.pmShownLayers()) for (const label of layer.pmLabels || []) {
+            const node = label.tooltip.getElement();
+            if (!node.classList.contains("pm-label-hidden")) continue;
+            const p = map.latLngToContainerPoint(label.tooltip.getLatLng());
+            out.push([label.text, box.left + p.x, box.top + p.y]);
+        }
+        return out; }"""
+    hidden = page.evaluate(hidden_points)
+    assert hidden, "at 320 px some of the forty places must lose their label"
+    for number in range(min(3, len(hidden))):
+        # A popup pans the map into view: read the point again each time.
+        page.evaluate("() => { PostureMap.maps[0].pmFit(); }")
+        settle(page)
+        name, x, y = page.evaluate(hidden_points)[number]
+        page.mouse.click(x, y)
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert name in popup.inner_text()
+        page.keyboard.press("Escape")
+        popup.wait_for(state="detached")
+    assert errors == []
+    page.close()
