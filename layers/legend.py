@@ -93,7 +93,8 @@ def legend_html(
             )
         if shading:
             parts.append(
-                f'<li><span class="pm-box" style="background:{text(style.shading_colors[-1])}">'
+                f'<li><span class="pm-box" style="background:{text(style.shading_colors[-1])};'
+                f'opacity:{style.shading_opacity:g}">'
                 "</span><span>country shade: personnel in the phase</span></li>"
             )
         parts.append("</ul>")

@@ -350,7 +350,10 @@
    * timeline and address (?phase=ID) follow when documentControls is set. */
   PM.page = function (map, options) {
     var phases = options.phases, byId = {};
-    phases.forEach(function (phase) { byId[phase.id] = phase; });
+    phases.forEach(function (phase) {
+      byId[phase.id] = phase;
+      ["shading", "sites", "movements", "labels"].forEach(function (part) { if (phase[part]) phase[part].pmPhase = phase.id; });
+    });
     var state = { phase: phases[0].id, on: { movements: true, labels: options.labelsOn, regions: true, shading: true } };
     var shown = [], labelFrame = null, container = map.getContainer();
     map.pmMoved = false;

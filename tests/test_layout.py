@@ -172,6 +172,11 @@ def test_index_at_every_size(browser, scenarios, prepared, which, size):
             settle(page)
         assert page.evaluate("() => PostureMap.maps[0].pmPhase()") == phase
         assert radios.nth(number).is_checked()
+        # Only this phase's shading, sites, movements and labels are on the map.
+        shown = page.evaluate(
+            "() => PostureMap.maps[0].pmShownLayers().filter(l => l.pmPhase).map(l => l.pmPhase)"
+        )
+        assert shown and set(shown) == {phase}
         # Exactly this phase's movements, and the timeline marks this phase's events.
         assert page.evaluate(MOVEMENTS_SHOWN)[0] == movement_names(data, phase)
         current = page.locator(".pm-timeline li.pm-current")
