@@ -104,11 +104,17 @@ def first_view(data: PostureData, *, style: Style) -> FirstView:
     view = FirstView(focus, focus, far_limit, stub_box)
     if explicit is not None:
         return view
-    fitted = [box(*focus)]
-    for geometry in data.movements.geometry:
-        for part in movement_parts(geometry, view):
-            fitted.append(part)
-    fit = shapely.union_all(fitted).bounds
+    # The box around the boxes (a union of the lines would node every crossing:
+    # gigabytes with thousands of movements).
+    boxes = [focus] + [
+        part.bounds for geometry in data.movements.geometry for part in movement_parts(geometry, view)
+    ]
+    fit = (
+        min(bounds[0] for bounds in boxes),
+        min(bounds[1] for bounds in boxes),
+        max(bounds[2] for bounds in boxes),
+        max(bounds[3] for bounds in boxes),
+    )
     pad_lon = max((fit[2] - fit[0]) * 0.05, 0.5)
     pad_lat = max((fit[3] - fit[1]) * 0.05, 0.5)
     return FirstView(focus, _widen(fit, pad_lon, pad_lat), far_limit, stub_box)
