@@ -58,6 +58,34 @@ class ScenarioError(PostureMapError, ValueError):
         return cls([Problem(str(path), line, field, message)])
 
 
+class UnknownIdError(PostureMapError, KeyError):
+    """An id (phase, place, actor, source) that the scenario does not define.
+
+    Also a ``KeyError``, so code that looks ids up in a mapping catches it.
+
+    Parameters
+    ----------
+    what : str
+        The kind of id: ``phase``, ``place``, ``actor`` or ``source``.
+    value : str
+        The id asked for.
+    valid : iterable of str
+        The ids the scenario defines, listed in the message.
+    """
+
+    def __init__(self, what: str, value: object, valid):
+        self.what = what
+        self.value = value
+        self.valid = tuple(valid)
+        choices = ", ".join(self.valid) or f"none: the scenario defines no {what}"
+        self.message = f"unknown {what} {value!r}; use one of: {choices}"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        # KeyError would print the message in quotes.
+        return self.message
+
+
 class GeocodeError(PostureMapError, LookupError):
     """A place name could not be turned into one reliable point."""
 

@@ -45,8 +45,15 @@ def _refs(refs) -> list[str]:
 PERSONNEL_COLUMNS = ("personnel", "personnel_min", "personnel_max")
 
 
-def _personnel(personnel) -> dict:
-    """The personnel columns every layer shares: estimate, wording, range."""
+def _personnel(personnel, *, status: str = "active") -> dict:
+    """The personnel columns every layer shares: estimate, wording, range.
+
+    A withdrawn site counts as 0 whatever its wording (often none: the reports
+    say the troops left, not "0"), so every total and every change counts the
+    withdrawal.  The wording stays as the report gave it.
+    """
+    if status == "withdrawn":
+        return {"personnel": 0, "personnel_text": personnel.text, "personnel_min": 0, "personnel_max": 0}
     return {
         "personnel": personnel.estimate,
         "personnel_text": personnel.text,
@@ -157,7 +164,7 @@ def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFram
                 "phase_label": scenario.phase(deployment.phase).label,
                 "phase_date": scenario.phase(deployment.phase).date.isoformat(),
                 "phase_index": phase_order[deployment.phase],
-                **_personnel(personnel),
+                **_personnel(personnel, status=deployment.status),
                 "figures": [str(figure) for figure in deployment.figures],
                 "status": deployment.status,
                 "country": country,

@@ -60,7 +60,7 @@ def shading_layer(
         ),
         tooltip_js=(
             "function (f) { var p = f.properties.personnel; return f.properties.name + "
-            "': ' + (p === null ? 'no figure' : p.toLocaleString('en-US') + "
+            "': ' + (p === null ? 'no figure recorded' : p.toLocaleString('en-US') + "
             "' personnel (sum of estimates)'); }"
         ),
         show=show,

@@ -144,9 +144,12 @@ def _geocode(args) -> int:
 
 
 def _diff(args) -> int:
+    import pandas as pd
+
     from posturemap.build import prepare
-    from posturemap.geo.analyse import changes
+    from posturemap.geo.analyse import NOT_RECORDED, changes
     from posturemap.geo.export import dumps, feature_collection
+    from posturemap.geo.join import records
 
     data = prepare(args.scenario)
     phases = [phase.id for phase in data.scenario.phases]
@@ -162,16 +165,18 @@ def _diff(args) -> int:
         sys.stdout.write(dumps(feature_collection(frame, name="changes")))
         return EXIT_OK
 
-    def show(value) -> str:
-        return "?" if value is None or str(value) == "<NA>" else f"{int(value):,}"
+    def show(value, status: str) -> str:
+        if status == NOT_RECORDED:
+            return NOT_RECORDED
+        return "unknown" if value is None or value is pd.NA else f"{int(value):,}"
 
-    first, last = frame["from_phase"].iloc[0], frame["to_phase"].iloc[0]
+    first, last = args.from_phase or phases[0], args.to_phase or phases[-1]
     print(f"{data.scenario.title}: {first} -> {last}")
-    for _, row in frame.iterrows():
-        delta = "" if str(row["delta"]) == "<NA>" else f" ({int(row['delta']):+,})"
+    for row in records(frame):
+        delta = "" if row["delta"] is None or row["delta"] is pd.NA else f" ({int(row['delta']):+,})"
         print(
             f"  {row['change']:<10} {row['actor_name']} at {row['name']}: "
-            f"{show(row['before'])} -> {show(row['after'])}{delta}"
+            f"{show(row['before'], row['before_status'])} -> {show(row['after'], row['after_status'])}{delta}"
         )
     return EXIT_OK
 
