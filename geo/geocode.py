@@ -122,7 +122,7 @@ class GazetteerGeocoder(Geocoder):
         """All matches for ``query``, best first, with their scores.
 
         ``bounds`` (west, south, east, north) replaces the geocoder's own area
-        for this query.  Places closer than :data:`settings.SAME_PLACE_KM` to a
+        for this query.  Places closer than :data:`settings.DEFAULT_SETTINGS.same_place_km` to a
         better match are merged into it.
         """
         bounds = bounds if bounds is not None else self.bounds
@@ -157,7 +157,8 @@ class GazetteerGeocoder(Geocoder):
         distinct: list[tuple[GazetteerPlace, float]] = []
         for place, score in ranked:
             if all(
-                distance_km(place.lat, place.lon, kept.lat, kept.lon) > settings.SAME_PLACE_KM
+                distance_km(place.lat, place.lon, kept.lat, kept.lon)
+                > settings.DEFAULT_SETTINGS.same_place_km
                 for kept, _ in distinct
             ):
                 distinct.append((place, score))
@@ -196,7 +197,7 @@ class GazetteerGeocoder(Geocoder):
             return locations
         if len(found) > 1:
             best_score, second_score = found[0][1], found[1][1]
-            margin = math.log10(settings.POPULATION_DOMINANCE)
+            margin = math.log10(settings.DEFAULT_SETTINGS.population_dominance)
             if best_score - second_score < margin:
                 close = [place for place, score in found if best_score - score < margin]
                 raise AmbiguousPlaceError(query, [_describe(place) for place in close[:6]])
@@ -209,8 +210,8 @@ class GazetteerGeocoder(Geocoder):
         labels: dict[str, str] = {}
         for candidate_key, name, country in near:
             labels.setdefault(candidate_key, f"{name} ({country})")
-        close = get_close_matches(key, list(labels), n=settings.SUGGESTIONS * 2, cutoff=0.75)
-        return list(dict.fromkeys(labels[match] for match in close))[: settings.SUGGESTIONS]
+        close = get_close_matches(key, list(labels), n=settings.DEFAULT_SETTINGS.suggestions * 2, cutoff=0.75)
+        return list(dict.fromkeys(labels[match] for match in close))[: settings.DEFAULT_SETTINGS.suggestions]
 
     @staticmethod
     def _location(place: GazetteerPlace) -> Location:

@@ -23,6 +23,7 @@ import yaml
 
 from .errors import Problem, ScenarioError
 from .personnel import Personnel, combine, parse_personnel
+from .settings import NUMBER_FORMATS
 from .yamlsource import LocatedDict, LocatedList, TooManyAliasesError, load_yaml
 
 PLACE_KINDS = ("airbase", "base", "capital", "city", "country", "other")
@@ -154,6 +155,8 @@ class Scenario:
     movements: tuple[Movement, ...] = ()
     events: tuple[Event, ...] = ()
     regions: tuple[Region, ...] = ()
+    #: How figures write thousands and decimals: ``en`` (1,500.5), ``de`` (1.500,5), ``fr`` (1 500,5).
+    number_format: str = "en"
 
     def phase(self, phase_id: str) -> Phase:
         return next(phase for phase in self.phases if phase.id == phase_id)
@@ -274,6 +277,7 @@ class _Validator:
         # Ids declared with a well-formed `id:` even when the rest of their record is
         # wrong; a reference to one is not reported again as "unknown".
         self.declared: dict[str, set[str]] = {}
+        self.number_format = "en"
 
     def problem(self, line: int, field_name: str, message: str) -> None:
         self.problems.append(Problem(str(self.path), line, field_name, message))
@@ -412,7 +416,7 @@ class _Validator:
         if value not in choices:
             self.problem(
                 record.line_of(key),
-                f"{where}.{key}",
+                f"{where}.{key}".lstrip("."),
                 f"{value!r} is not allowed; use one of: {', '.join(choices)}",
             )
             return default
@@ -420,7 +424,7 @@ class _Validator:
 
     def personnel(self, record: LocatedDict, key: str, where: str) -> Personnel:
         try:
-            return parse_personnel(record.get(key))
+            return parse_personnel(record.get(key), number_format=self.number_format)
         except ValueError as error:
             self.problem(record.line_of(key), f"{where}.{key}", str(error))
             return parse_personnel(None)
@@ -502,9 +506,11 @@ class _Validator:
                 "movements",
                 "events",
                 "regions",
+                "number_format",
             },
             "",
         )
+        self.number_format = self.choice(document, "number_format", "", tuple(NUMBER_FORMATS), "en")
         title = self.text(document, "title", "", required=True)
         description = self.text(document, "description", "", required=False)
         phases = self.phases(document)
@@ -533,6 +539,7 @@ class _Validator:
             tuple(movements),
             tuple(events),
             tuple(regions),
+            self.number_format,
         )
 
     def phases(self, document: LocatedDict) -> list[Phase]:
