@@ -57,11 +57,14 @@ class Source:
     publisher: str | None = None
     date: dt.date | None = None
     url: str | None = None
+    #: How many body paragraphs the source has, when the scenario says; an
+    #: anchor past the last one is an error.
+    paragraphs: int | None = None
 
 
 @dataclass(frozen=True)
 class SourceRef:
-    """A citation: a source id and, optionally, a paragraph or page anchor."""
+    """A citation: a source id and, optionally, a paragraph anchor (``report#3``, from 1)."""
 
     source: str
     anchor: str | None = None
@@ -462,7 +465,26 @@ class _Validator:
                     line, f"{name}[{index}]", f"unknown source {match['id']!r}; use one of: {choices}"
                 )
                 continue
-            refs.append(SourceRef(match["id"], match["anchor"]))
+            anchor = match["anchor"]
+            if anchor is not None and not re.fullmatch(r"[1-9]\d*", anchor):
+                self.problem(
+                    line,
+                    f"{name}[{index}]",
+                    f"{item!r}: the anchor {anchor!r} is not a paragraph number; anchors count the "
+                    f"report's body paragraphs from 1: write e.g. `{match['id']}#3`, or leave the anchor out",
+                )
+                continue
+            paragraphs = sources[match["id"]].paragraphs if match["id"] in sources else None
+            if anchor is not None and paragraphs is not None and int(anchor) > paragraphs:
+                self.problem(
+                    line,
+                    f"{name}[{index}]",
+                    f"{item!r}: source {match['id']!r} has {paragraphs} paragraphs (its `paragraphs:`), "
+                    f"so #{anchor} points past its end; check the paragraph, counting body paragraphs "
+                    "from 1 without the headline, or correct `paragraphs:`",
+                )
+                continue
+            refs.append(SourceRef(match["id"], anchor))
         if required and not refs and not any(p.field.startswith(name) for p in self.problems):
             self.problem(record.line_of("sources"), name, "is empty; cite at least one source id")
         return tuple(refs)
@@ -591,7 +613,7 @@ class _Validator:
         sources = []
         for index, record in self.records(document, "sources", required=True):
             where = f"sources[{index}]"
-            self.unknown_keys(record, {"id", "title", "publisher", "date", "url"}, where)
+            self.unknown_keys(record, {"id", "title", "publisher", "date", "url", "paragraphs"}, where)
             ident = self.ident(record, where, seen, "source")
             title = self.text(record, "title", where, required=True)
             publisher = self.text(record, "publisher", where, required=False)
@@ -606,8 +628,19 @@ class _Validator:
                         f"{url!r} is not an http(s) address; only http:// and https:// links are allowed",
                     )
                     url = None
+            paragraphs = record.get("paragraphs")
+            if paragraphs is not None and (
+                isinstance(paragraphs, bool) or not isinstance(paragraphs, int) or paragraphs < 1
+            ):
+                self.problem(
+                    record.line_of("paragraphs"),
+                    f"{where}.paragraphs",
+                    f"{paragraphs!r} is not a count of paragraphs; write a whole number from 1, "
+                    "e.g. `paragraphs: 6`, or leave it out",
+                )
+                paragraphs = None
             if ident and title:
-                sources.append(Source(ident, title, publisher, date, url))
+                sources.append(Source(ident, title, publisher, date, url, paragraphs))
         return sources
 
     def places(self, document: LocatedDict) -> list[Place]:
