@@ -120,8 +120,16 @@ class AmbiguousPlaceError(GeocodeError):
         super().__init__(msg)
 
 
-class GeocoderServiceError(GeocodeError, ConnectionError):
-    """The online geocoder failed (network, quota, timeout)."""
+class OnlineGeocodingError(GeocodeError, ConnectionError):
+    """The online geocoder (``--online``, Nominatim) failed: network, quota, timeout.
+
+    Named apart from geopy's ``GeocoderServiceError``, which it wraps (as
+    ``__cause__``), so an ``except`` clause never catches one for the other.
+    """
+
+
+class TileProviderError(PostureMapError, LookupError):
+    """A ``--tiles`` provider that xyzservices does not have, or that needs an API key."""
 
 
 class BuildError(PostureMapError, RuntimeError):

@@ -25,7 +25,7 @@ from . import gazetteer, settings
 from .errors import (
     AmbiguousPlaceError,
     GeocodeError,
-    GeocoderServiceError,
+    OnlineGeocodingError,
     PlaceNotFoundError,
     Problem,
     ScenarioError,
@@ -247,7 +247,7 @@ class OnlineGeocoder:
     """geopy's Nominatim, one request a second, cached on disk by request.
 
     Used only with ``--online``.  A second build with the same names makes no
-    request.  Failures are raised as :class:`GeocoderServiceError`.
+    request.  Failures are raised as :class:`OnlineGeocodingError`.
 
     Parameters
     ----------
@@ -329,7 +329,7 @@ class OnlineGeocoder:
         ------
         PlaceNotFoundError
             Nominatim knows no such place (remembered, so not asked again).
-        GeocoderServiceError
+        OnlineGeocodingError
             The request failed (network, refusal, timeout) after retries.
         """
         key = self.cache_key(query, country)
@@ -343,7 +343,7 @@ class OnlineGeocoder:
                     f"online geocoding of {query!r} failed: {type(error).__name__}: {error}; "
                     "retry later, or give the place `lat:` and `lon:`"
                 )
-                raise GeocoderServiceError(msg) from error
+                raise OnlineGeocodingError(msg) from error
             self._cache[key] = (
                 None if location is None else [location.latitude, location.longitude, location.address]
             )

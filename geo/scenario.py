@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, UnknownIdError
 from .personnel import Personnel, combine, parse_personnel
 from .settings import NUMBER_FORMATS
 from .yamlsource import LocatedDict, LocatedList, TooManyAliasesError, load_yaml
@@ -162,16 +162,27 @@ class Scenario:
     number_format: str = "en"
 
     def phase(self, phase_id: str) -> Phase:
-        return next(phase for phase in self.phases if phase.id == phase_id)
+        """The phase with this id; :class:`UnknownIdError` (a ``KeyError``) lists the ids otherwise."""
+        return _by_id(self.phases, phase_id, "phase")
 
     def place(self, place_id: str) -> Place:
-        return next(place for place in self.places if place.id == place_id)
+        """The place with this id; :class:`UnknownIdError` lists the ids otherwise."""
+        return _by_id(self.places, place_id, "place")
 
     def actor(self, actor_id: str) -> Actor:
-        return next(actor for actor in self.actors if actor.id == actor_id)
+        """The actor with this id; :class:`UnknownIdError` lists the ids otherwise."""
+        return _by_id(self.actors, actor_id, "actor")
 
     def source(self, source_id: str) -> Source:
-        return next(source for source in self.sources if source.id == source_id)
+        """The source with this id; :class:`UnknownIdError` lists the ids otherwise."""
+        return _by_id(self.sources, source_id, "source")
+
+
+def _by_id(items, ident: str, what: str):
+    for item in items:
+        if item.id == ident:
+            return item
+    raise UnknownIdError(what, ident, [item.id for item in items])
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Sequence
 
-from posturemap.geo.errors import GeocodeError, PostureMapError, ScenarioError
+from posturemap.geo.errors import PostureMapError, ScenarioError
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_SCENARIO = "data/niger.yaml"
@@ -80,15 +81,7 @@ def _build(args) -> int:
     if args.tiles:
         from posturemap.layers.page import Tiles
 
-        try:
-            tiles = Tiles.from_provider(args.tiles)
-        except ValueError:
-            print(
-                f"posturemap: --tiles: no tile provider called {args.tiles!r}; try "
-                "OpenStreetMap.Mapnik or CartoDB.Positron",
-                file=sys.stderr,
-            )
-            return EXIT_BAD_INPUT
+        tiles = Tiles.from_provider(args.tiles)  # TileProviderError: bad input, exit 2
     files = build(args.scenario, args.out, online=args.online, tiles=tiles, progress=terminal_progress)
     print(f"wrote {len(files)} files to {args.out}/ (open {args.out}/index.html)")
     return EXIT_OK
@@ -103,6 +96,8 @@ def _validate(args) -> int:
         try:
             scenario = load_scenario(path) if args.no_geocode else prepare(path).scenario
         except ScenarioError as error:
+            if args.debug:
+                traceback.print_exc(file=sys.stderr)
             print(error, file=sys.stderr)
             status = EXIT_BAD_INPUT
             continue
@@ -182,21 +177,21 @@ def _diff(args) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Bad input (any :class:`PostureMapError`) prints its message and returns 2;
+    anything else prints one line and returns 1.  With ``--debug`` every error
+    also prints its traceback; an unexpected one is re-raised.
+    """
     args = _parser().parse_args(argv)
     handlers = {"build": _build, "validate": _validate, "geocode": _geocode, "diff": _diff}
     try:
         return handlers[args.command](args)
-    except ScenarioError as error:
-        print(error, file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except GeocodeError as error:
-        print(f"posturemap: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except PostureMapError as error:
         if args.debug:
-            raise
-        print(f"posturemap: {error}", file=sys.stderr)
+            traceback.print_exc(file=sys.stderr)
+        # A scenario error's lines already say FILE:LINE; other errors name the program.
+        print(error if isinstance(error, ScenarioError) else f"posturemap: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("posturemap: interrupted; the previous output is unchanged", file=sys.stderr)
