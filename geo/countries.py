@@ -18,6 +18,8 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from .settings import DEFAULT_SETTINGS, Settings
+
 
 @dataclass(frozen=True)
 class Country:
@@ -105,12 +107,12 @@ def _country_index() -> tuple[shapely.STRtree, tuple[str, ...]]:
     return shapely.STRtree([geometry for _, geometry in shaped]), tuple(code for code, _ in shaped)
 
 
-#: How far outside every coarse outline a point may lie and still get the nearest country.
-NEAREST_COUNTRY_DEGREES = 0.5
+def countries_at(lons, lats, *, settings: Settings = DEFAULT_SETTINGS) -> list[str | None]:
+    """ISO codes of the countries holding each point (vectorised :func:`country_at`).
 
-
-def countries_at(lons, lats) -> list[str | None]:
-    """ISO codes of the countries holding each point (vectorised :func:`country_at`)."""
+    A point outside every outline gets the nearest country within
+    :attr:`Settings.nearest_country_degrees`, else ``None``.
+    """
     points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
     tree, codes = _country_index()
     found: list[str | None] = [None] * len(points)
@@ -123,17 +125,18 @@ def countries_at(lons, lats) -> list[str | None]:
     if missing:
         # Planar distance in degrees on purpose: only "within half a degree" matters here.
         near_point, near_country = tree.query_nearest(
-            points[missing], max_distance=NEAREST_COUNTRY_DEGREES, all_matches=False
+            points[missing], max_distance=settings.nearest_country_degrees, all_matches=False
         )
         for point, country in zip(near_point.tolist(), near_country.tolist(), strict=True):
             found[missing[point]] = codes[country]
     return found
 
 
-def country_at(lon: float, lat: float) -> str | None:
+def country_at(lon: float, lat: float, *, settings: Settings = DEFAULT_SETTINGS) -> str | None:
     """ISO code of the country whose polygon holds the point, or of the nearest one.
 
     The shipped outlines are coarse, so a coastal or border town can fall a
-    few kilometres outside its country; within 0.5° the nearest outline wins.
+    few kilometres outside its country; within
+    :attr:`Settings.nearest_country_degrees` (0.5°) the nearest outline wins.
     """
-    return countries_at([lon], [lat])[0]
+    return countries_at([lon], [lat], settings=settings)[0]

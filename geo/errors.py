@@ -120,6 +120,34 @@ class AmbiguousPlaceError(GeocodeError):
         super().__init__(msg)
 
 
+class PlaceOutOfContextError(GeocodeError):
+    """The name matches only places far from the scenario's other places, with no clear winner.
+
+    Parameters
+    ----------
+    query : str
+        The name looked up.
+    candidates : list of str
+        Each candidate, with its country and distance from the scenario's area.
+    limit_km : float
+        How far from the other places a candidate may lie and count as near.
+    countries : list of str
+        The candidates' country codes, for the hint.
+    """
+
+    def __init__(self, query: str, candidates: list[str], *, limit_km: float, countries: list[str]):
+        self.query = query
+        self.candidates = list(candidates)
+        msg = (
+            f"{query!r} matches no place within {limit_km:,.0f} km of the scenario's other places, "
+            f"regions or `area:`; the gazetteer has only: {'; '.join(self.candidates)}. "
+            "posturemap does not guess: if one of these is meant, add its `country:` "
+            f"({', '.join(countries)}); otherwise give the place `lat:` and `lon:`, or a `country:` "
+            "to look for it there."
+        )
+        super().__init__(msg)
+
+
 class OnlineGeocodingError(GeocodeError, ConnectionError):
     """The online geocoder (``--online``, Nominatim) failed: network, quota, timeout.
 

@@ -174,18 +174,23 @@ def lookup(key: str) -> list[tuple[GazetteerPlace, bool]]:
     return [(GazetteerPlace(*row[:7]), bool(row[7])) for row in rows]
 
 
-def keys_near(key: str, limit: int = 20000) -> list[tuple[str, str, str]]:
-    """Names sharing the first letters of ``key``: (key, primary name, country)."""
+def keys_near(key: str, limit: int = 20000, *, country: str | None = None) -> list[tuple[str, str, str]]:
+    """Names sharing the first letters of ``key``: (key, primary name, country).
+
+    With ``country``, only names of places in that country.
+    """
     prefix = key[:2]
     if not prefix:
         return []
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    within = " AND p.country = ?" if country else ""
+    parameters = (prefix, upper, *((country,) if country else ()), limit)
     return (
         open_index()
         .execute(
             "SELECT n.key, p.name, p.country FROM names n JOIN places p ON p.id = n.place "
-            "WHERE n.key >= ? AND n.key < ? ORDER BY p.population DESC LIMIT ?",
-            (prefix, upper, limit),
+            f"WHERE n.key >= ? AND n.key < ?{within} ORDER BY p.population DESC LIMIT ?",
+            parameters,
         )
         .fetchall()
     )

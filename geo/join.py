@@ -20,11 +20,10 @@ from .errors import Problem, ScenarioError
 from .geocode import ResolvedPlace, distance_km
 from .regions import region_geometry, sahel_band
 from .scenario import Scenario
+from .settings import DEFAULT_SETTINGS, Settings
 
 CRS = "EPSG:4326"
 _GEOD = Geod(ellps="WGS84")
-#: A place's declared country may miss its polygon by this much (coarse outlines).
-COUNTRY_TOLERANCE_DEGREES = 0.5
 
 
 @dataclass(frozen=True)
@@ -79,8 +78,13 @@ def records_frame(
     return frame
 
 
-def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.GeoDataFrame:
+def places_frame(
+    scenario: Scenario, resolved: dict[str, ResolvedPlace], *, settings: Settings = DEFAULT_SETTINGS
+) -> gpd.GeoDataFrame:
     """One row per place with its point, country, Sahel membership and how it was placed.
+
+    A place may lie :attr:`Settings.country_tolerance_degrees` outside the
+    (coarse) outline of the country it declares.
 
     Raises
     ------
@@ -91,7 +95,7 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
     located = [resolved[place.id] for place in scenario.places]
     lons, lats = [where.lon for where in located], [where.lat for where in located]
     points = shapely.points(lons, lats)
-    found_countries = countries_at(lons, lats)
+    found_countries = countries_at(lons, lats, settings=settings)
     in_sahel = shapely.intersects(sahel_band(), points) if len(points) else []
     rows, problems = [], []
     for index, place in enumerate(scenario.places):
@@ -99,7 +103,7 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
         declared = place.country
         if declared and found != declared and declared in countries():
             outline = countries()[declared].geometry
-            if outline is not None and outline.distance(point) > COUNTRY_TOLERANCE_DEGREES:
+            if outline is not None and outline.distance(point) > settings.country_tolerance_degrees:
                 problems.append(
                     Problem(
                         str(scenario.path),
@@ -268,9 +272,11 @@ def regions_frame(scenario: Scenario) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
-def join(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> PostureData:
+def join(
+    scenario: Scenario, resolved: dict[str, ResolvedPlace], *, settings: Settings = DEFAULT_SETTINGS
+) -> PostureData:
     """Turn a validated scenario and its resolved places into GeoDataFrames."""
-    places = places_frame(scenario, resolved)
+    places = places_frame(scenario, resolved, settings=settings)
     return PostureData(
         scenario,
         places,

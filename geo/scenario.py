@@ -23,14 +23,13 @@ import yaml
 
 from .errors import Problem, ScenarioError, UnknownIdError
 from .personnel import Personnel, combine, parse_personnel
-from .settings import NUMBER_FORMATS
+from .settings import DEFAULT_SETTINGS, NUMBER_FORMATS, Settings
 from .yamlsource import LocatedDict, LocatedList, TooManyAliasesError, load_yaml
 
 PLACE_KINDS = ("airbase", "base", "capital", "city", "country", "other")
 STATUSES = ("active", "withdrawn", "planned", "unknown")
 MOVEMENT_KINDS = ("withdrawal", "relocation", "arrival", "deployment", "other")
 BUILTIN_REGIONS = ("sahel",)
-MAX_FILE_BYTES = 100 * 1024 * 1024
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _SOURCE_REF = re.compile(r"^(?P<id>[^#\s]+)(?:#(?P<anchor>[^\s#]+))?$")
@@ -160,6 +159,8 @@ class Scenario:
     regions: tuple[Region, ...] = ()
     #: How figures write thousands and decimals: ``en`` (1,500.5), ``de`` (1.500,5), ``fr`` (1 500,5).
     number_format: str = "en"
+    #: The area the scenario is about, (west, south, east, north) in degrees, when given.
+    area: tuple[float, float, float, float] | None = None
 
     def phase(self, phase_id: str) -> Phase:
         """The phase with this id; :class:`UnknownIdError` (a ``KeyError``) lists the ids otherwise."""
@@ -185,13 +186,15 @@ def _by_id(items, ident: str, what: str):
     raise UnknownIdError(what, ident, [item.id for item in items])
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, *, settings: Settings = DEFAULT_SETTINGS) -> Scenario:
     """Read, validate and return a scenario file.
 
     Parameters
     ----------
     path : str or Path
         The YAML file.
+    settings : Settings, optional
+        The largest file accepted and the ranges of vague personnel words.
 
     Returns
     -------
@@ -203,7 +206,7 @@ def load_scenario(path: str | Path) -> Scenario:
         With every problem found, each located by file, line and field.
     """
     path = Path(path)
-    text = _read_text(path)
+    text = _read_text(path, max_bytes=settings.max_file_bytes)
     try:
         document, problems = load_yaml(text, str(path))
     except yaml.MarkedYAMLError as error:
@@ -229,7 +232,7 @@ def load_scenario(path: str | Path) -> Scenario:
             f"the top level is a {_kind(document)}, not a mapping; it needs keys such as "
             "`title:`, `phases:`, `places:` and `deployments:`",
         )
-    validator = _Validator(path, problems)
+    validator = _Validator(path, problems, settings=settings)
     scenario = validator.scenario(document)
     if validator.problems:
         raise ScenarioError(validator.problems)
@@ -237,7 +240,7 @@ def load_scenario(path: str | Path) -> Scenario:
     return scenario
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, *, max_bytes: int) -> str:
     if not path.exists():
         raise ScenarioError.single(path, 0, "", "no such file; check the path and the current folder")
     if path.is_dir():
@@ -246,12 +249,12 @@ def _read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise ScenarioError.single(path, 0, "", f"cannot read: {error.strerror}") from None
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > max_bytes:
         raise ScenarioError.single(
             path,
             0,
             "",
-            f"the file is {len(data):,} bytes; scenario files are at most {MAX_FILE_BYTES:,}; "
+            f"the file is {len(data):,} bytes; scenario files are at most {max_bytes:,} bytes; "
             "split it into several scenarios",
         )
     if b"\x00" in data:
@@ -285,8 +288,9 @@ def _kind(value: Any) -> str:
 class _Validator:
     """Collects every problem while building the scenario objects."""
 
-    def __init__(self, path: Path, problems: list[Problem]):
+    def __init__(self, path: Path, problems: list[Problem], *, settings: Settings = DEFAULT_SETTINGS):
         self.path = path
+        self.settings = settings
         self.problems = list(problems)
         # Ids declared with a well-formed `id:` even when the rest of their record is
         # wrong; a reference to one is not reported again as "unknown".
@@ -438,7 +442,7 @@ class _Validator:
 
     def personnel(self, record: LocatedDict, key: str, where: str) -> Personnel:
         try:
-            return parse_personnel(record.get(key), number_format=self.number_format)
+            return parse_personnel(record.get(key), number_format=self.number_format, settings=self.settings)
         except ValueError as error:
             self.problem(record.line_of(key), f"{where}.{key}", str(error))
             return parse_personnel(None)
@@ -540,6 +544,7 @@ class _Validator:
                 "events",
                 "regions",
                 "number_format",
+                "area",
             },
             "",
         )
@@ -558,6 +563,7 @@ class _Validator:
         movements = self.movements(document, actor_ids, place_ids, phase_ids, source_ids)
         events = self.events(document, place_ids, source_ids)
         regions = self.regions(document)
+        area = self.area(document)
         if self.problems:
             return None
         return Scenario(
@@ -573,7 +579,30 @@ class _Validator:
             tuple(events),
             tuple(regions),
             self.number_format,
+            area,
         )
+
+    def area(self, document: LocatedDict) -> tuple[float, float, float, float] | None:
+        """``area: [west, south, east, north]``, in decimal degrees."""
+        value = document.get("area")
+        if value is None:
+            return None
+        how = "write `area: [west, south, east, north]` in decimal degrees, e.g. [-17, 5, 25, 24]"
+        line = document.line_of("area")
+        numbers = value if isinstance(value, list) else []
+        if len(numbers) != 4 or any(isinstance(n, bool) or not isinstance(n, (int, float)) for n in numbers):
+            self.problem(line, "area", f"{value!r} is not a box; {how}")
+            return None
+        west, south, east, north = (float(n) for n in numbers)
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            self.problem(
+                line,
+                "area",
+                f"{[west, south, east, north]} is not a box: west < east within ±180 and south < north "
+                f"within ±90 are needed; {how}",
+            )
+            return None
+        return west, south, east, north
 
     def phases(self, document: LocatedDict) -> list[Phase]:
         seen: dict[str, int] = {}

@@ -210,12 +210,17 @@ class Settings:
     #: distinct one, all else equal, to win without an error.
     population_dominance: float = 3.0
     #: A place without ``country:`` whose best candidate lies farther than this
-    #: from every other place of the scenario (and outside its ``area:``) is
-    #: used only when it beats every other candidate by
-    #: :attr:`far_candidate_dominance`; otherwise the build stops and lists them.
-    context_distance_km: float = 1500.0
-    #: How many times the population a far-away candidate needs over the next one.
+    #: from the scenario's area (its ``area:``, regions, and the countries of
+    #: its other places) is used only when it is prominent and beats every
+    #: other candidate by :attr:`far_candidate_dominance`; otherwise the build
+    #: stops and lists the candidates.  Candidates within it are preferred.
+    context_distance_km: float = 500.0
+    #: How far ahead (as a factor of population, in score) a far-away
+    #: candidate must be of the next one.
     far_candidate_dominance: float = 100.0
+    #: A far-away candidate must also be a country, a capital or a place of at
+    #: least this many people ("Moscow" in a Sahel scenario, not a hamlet).
+    far_candidate_min_population: int = 100_000
     #: Number of near spellings suggested when nothing matches.
     suggestions: int = 5
     #: Seconds to wait for one Nominatim answer with ``--online``.

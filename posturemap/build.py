@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from posturemap.geo.errors import BuildError
 from posturemap.geo.join import PostureData
+from posturemap.geo.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
     from geopandas import GeoDataFrame
@@ -38,9 +39,17 @@ OUTPUT_FILES = (
 
 
 def prepare(
-    path: str | Path, *, online: bool = False, progress: Callable[[int, int, str], None] | None = None
+    path: str | Path,
+    *,
+    online: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> PostureData:
     """Load, validate, geocode and join a scenario.
+
+    ``settings`` (:class:`~posturemap.geo.settings.Settings`) holds every
+    threshold the steps use; pass your own the way a ``Style`` is passed to
+    the layers.
 
     Raises
     ------
@@ -51,8 +60,9 @@ def prepare(
     from posturemap.geo.join import join
     from posturemap.geo.scenario import load_scenario
 
-    scenario = load_scenario(path)
-    return join(scenario, resolve_places(scenario, online=online, progress=progress))
+    scenario = load_scenario(path, settings=settings)
+    resolved = resolve_places(scenario, online=online, progress=progress, settings=settings)
+    return join(scenario, resolved, settings=settings)
 
 
 def gis_layers(data: PostureData) -> dict[str, GeoDataFrame]:
@@ -109,6 +119,7 @@ def build(
     online: bool = False,
     tiles=None,
     progress: Callable[[int, int, str], None] | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> list[Path]:
     """Build every output of a scenario into ``out``, atomically.
 
@@ -122,6 +133,8 @@ def build(
         Geocode with Nominatim instead of the offline gazetteer.
     tiles : posturemap.layers.page.Tiles, optional
         A tile basemap for the pages (they then load tiles from the network).
+    settings : Settings, optional
+        The thresholds of the geo steps (see :func:`prepare`).
 
     Returns
     -------
@@ -130,7 +143,7 @@ def build(
     """
     out = Path(out)
     _check_target(out)
-    data = prepare(path, online=online, progress=progress)
+    data = prepare(path, online=online, progress=progress, settings=settings)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:

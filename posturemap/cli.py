@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Sequence
 
 from posturemap.geo.errors import PostureMapError, ScenarioError
+from posturemap.geo.scenario import PLACE_KINDS
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_SCENARIO = "data/niger.yaml"
@@ -58,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     geocode.add_argument("--country", help="ISO 3166 alpha-2 code to restrict the search")
     geocode.add_argument(
         "--kind",
-        choices=["airbase", "base", "capital", "city", "country"],
+        choices=PLACE_KINDS,
         help="what the place is (a city named like a country, say)",
     )
     geocode.add_argument("--json", action="store_true", help="print JSON")
@@ -115,9 +116,8 @@ def _geocode(args) -> int:
     if args.online:
         place = OnlineGeocoder().geocode(args.query, country=args.country)
     else:
-        place = geocode_one(
-            args.query, country=args.country.upper() if args.country else None, kind=args.kind
-        )
+        country = args.country.upper() if args.country else None
+        place = geocode_one(args.query, country=country, kind=args.kind)
     if args.json:
         print(
             json.dumps(
