@@ -217,6 +217,9 @@ class GazetteerGeocoder(Geocoder):
         name = query.strip()
         key = normalize(name)
         matches = gazetteer.lookup(key) if key else []
+        if re.fullmatch(r"[A-Z0-9]{3,4}", name):
+            # Written as an ICAO or IATA code: the airport with that code, when one has it.
+            matches = gazetteer.lookup(gazetteer.CODE_PREFIX + name.lower()) or matches
         if not matches and "," in name:
             head, _, qualifier = name.rpartition(",")
             code = _country_code(qualifier)
@@ -231,9 +234,15 @@ class GazetteerGeocoder(Geocoder):
             matches = [(place, primary) for place, primary in matches if place.country in codes]
         countries = [(place, primary) for place, primary in matches if place.feature == "country"]
         towns = [(place, primary) for place, primary in matches if place.feature != "country"]
+        airports = [(place, primary) for place, primary in towns if place.feature == "airport"]
+        settlements = [(place, primary) for place, primary in towns if place.feature != "airport"]
         if countries and not (kind in SETTLEMENT_KINDS and towns):
             # A country's name means the country, never a town elsewhere that shares it.
             matches = countries
+        elif kind == "airbase" and airports:
+            matches = airports  # an air base is placed on the airfield, not in the town
+        elif kind in ("city", "capital") and settlements:
+            matches = settlements
         elif kind in SETTLEMENT_KINDS:
             matches = towns
         ranked = sorted(

@@ -198,19 +198,26 @@ def test_no_small_far_away_place_is_ever_placed_in_a_sahel_scenario(write_scenar
 
 @pytest.mark.parametrize(
     ("query", "country"),
-    [("Port-Bouët", "CI"), ("Niamy", "NE"), ("Kidall", "ML"), ("Abecheh", "TD"), ("Portbouu", "ES")],
+    [("Port-Bouette", "CI"), ("Niamy", "NE"), ("Kidall", "ML"), ("Abecheh", "TD"), ("Portbouu", "ES")],
 )
 def test_suggestions_honour_the_country(query, country):
     with pytest.raises(PlaceNotFoundError) as caught:
         geocode_one(query, country=country)
+    assert caught.value.suggestions
     assert all(suggestion.endswith(f"({country})") for suggestion in caught.value.suggestions)
     assert "Portbou (ES)" not in str(caught.value) or country == "ES"
+
+
+def test_port_bouet_in_ci_is_found_in_abidjan():
+    place = geocode_one("Port-Bouët", country="CI")
+    assert place.country == "CI"
+    assert distance_km(place.lat, place.lon, 5.25, -3.93) < 10
 
 
 @pytest.mark.parametrize("kind", PLACE_KINDS)
 def test_the_geocode_command_takes_every_kind_the_format_takes(kind, capsys):
     assert main(["geocode", "Niamey", "--country", "NE", "--kind", kind]) == 0
-    assert "Niamey" in capsys.readouterr().out
+    assert "Niger (NE)" in capsys.readouterr().out
 
 
 def test_settings_passed_in_change_the_answer(write_scenario):
