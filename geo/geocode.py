@@ -279,8 +279,9 @@ class GazetteerGeocoder(Geocoder):
 
         Returns ``None`` when nothing matches.  With ``exactly_one`` it raises
         :class:`AmbiguousPlaceError` when far-apart candidates are too close in
-        rank to choose between, and, with a :class:`Context` and no
-        ``country_codes``, :class:`PlaceOutOfContextError` when the best
+        rank to choose between, and, with a :class:`Context` and no country
+        (neither ``country_codes`` nor a "Name, Country" query),
+        :class:`PlaceOutOfContextError` when the best
         candidate lies far from the scenario's area without a clear lead.
         ``viewbox`` ((south, west), (north, east) corners, as geopy's
         Nominatim takes them) biases the choice, and with ``bounded``
@@ -305,7 +306,8 @@ class GazetteerGeocoder(Geocoder):
             if best_score - second_score < margin:
                 close = [place for place, score in found if best_score - score < margin]
                 raise AmbiguousPlaceError(query, [_describe(place, self.context) for place in close[:6]])
-        if not country_codes and self.context and not self._near(best, bounds):
+        qualified = "," in query and _country_code(query.rpartition(",")[2]) is not None
+        if not country_codes and not qualified and self.context and not self._near(best, bounds):
             lead = best_score - found[1][1] if len(found) > 1 else math.inf
             prominent = best.feature in ("capital", "country") or (
                 best.population >= self.settings.far_candidate_min_population

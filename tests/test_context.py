@@ -97,6 +97,12 @@ def test_a_prominent_far_place_with_a_clear_lead_is_used(write_scenario, name, c
     assert data.places.set_index("id").loc["asked", "country"] == country
 
 
+def test_a_country_in_the_query_counts_as_a_country(write_scenario):
+    data = prepare(sahel_scenario(write_scenario, "{id: asked, name: Madama, query: 'Madama, PS'}"))
+    point = data.places.set_index("id").loc["asked", "geometry"]
+    assert distance_km(point.y, point.x, 32.19, 35.23) < 5
+
+
 def test_far_namesakes_without_a_clear_lead_are_refused(write_scenario):
     # Tripoli, Libya and Tripoli, Lebanon: both far from the Sahel, neither far ahead.
     with pytest.raises(ScenarioError, match=r"Tripoli \(LY\).*Tripoli \(LB\)"):
