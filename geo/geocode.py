@@ -540,9 +540,11 @@ def resolve_places(
         Listing every place that could not be placed, with the reason and the
         candidates.
     """
-    context = scenario_context(scenario)
     remote = OnlineGeocoder(settings=settings) if online else None
-    if context or remote is not None:
+    to_geocode = any(place.lat is None or place.lon is None for place in scenario.places)
+    # The area is worked out only when some place needs it (not for 100,000 given points).
+    context = scenario_context(scenario) if to_geocode and remote is None else Context()
+    if context or remote is not None or not to_geocode:
         shared = GazetteerGeocoder(context=context, settings=settings)
 
         def geocoder_for(place_id: str) -> GazetteerGeocoder:
