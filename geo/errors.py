@@ -121,7 +121,8 @@ class AmbiguousPlaceError(GeocodeError):
 
 
 class PlaceOutOfContextError(GeocodeError):
-    """The name matches only places far from the scenario's other places, with no clear winner.
+    """The best match lies far from the scenario's other places, without a clear lead
+    or while a namesake lies among them.
 
     Parameters
     ----------
@@ -139,8 +140,8 @@ class PlaceOutOfContextError(GeocodeError):
         self.query = query
         self.candidates = list(candidates)
         msg = (
-            f"{query!r} matches no place within {limit_km:,.0f} km of the scenario's other places, "
-            f"regions or `area:`; the gazetteer has only: {'; '.join(self.candidates)}. "
+            f"{query!r} is best matched by a place more than {limit_km:,.0f} km from the scenario's "
+            f"other places, regions and `area:`, with no clear lead: {'; '.join(self.candidates)}. "
             "posturemap does not guess: if one of these is meant, add its `country:` "
             f"({', '.join(countries)}); otherwise give the place `lat:` and `lon:`, or a `country:` "
             "to look for it there."

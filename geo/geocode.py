@@ -151,7 +151,12 @@ class Context:
 def _describe(place: GazetteerPlace, context: Context | None = None) -> str:
     people = f", pop. {place.population:,}" if place.population else ""
     away = context.distance_km(place.lat, place.lon) if context else None
-    far = f", {away:,.0f} km from the scenario's other places" if away else ""
+    if away is None:
+        far = ""
+    elif away == 0:
+        far = ", in the scenario's area"
+    else:
+        far = f", {away:,.0f} km from the scenario's area"
     return f"{place.name} ({place.country}) at {place.lat:.4f}, {place.lon:.4f}{people}{far}"
 
 
@@ -281,7 +286,8 @@ class GazetteerGeocoder(Geocoder):
         :class:`AmbiguousPlaceError` when far-apart candidates are too close in
         rank to choose between, and, with a :class:`Context` and no country
         (neither ``country_codes`` nor a "Name, Country" query),
-        :class:`PlaceOutOfContextError` when the best
+        :class:`PlaceOutOfContextError` when the best candidate lies far from
+        the scenario's area while a namesake lies in it, or when the best
         candidate lies far from the scenario's area without a clear lead.
         ``viewbox`` ((south, west), (north, east) corners, as geopy's
         Nominatim takes them) biases the choice, and with ``bounded``
@@ -312,7 +318,11 @@ class GazetteerGeocoder(Geocoder):
             prominent = best.feature in ("capital", "country") or (
                 best.population >= self.settings.far_candidate_min_population
             )
-            if not (prominent and lead >= math.log10(self.settings.far_candidate_dominance)):
+            # A namesake inside the area is what a reader of this scenario may mean: never
+            # passed over in silence for a far one, however big.
+            namesake_near = any(self._near(place, bounds) for place, _ in found[1:])
+            clear = prominent and lead >= math.log10(self.settings.far_candidate_dominance)
+            if namesake_near or not clear:
                 raise PlaceOutOfContextError(
                     query,
                     [_describe(place, self.context) for place, _ in found[:6]],

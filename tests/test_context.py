@@ -16,7 +16,12 @@ import pytest
 from posturemap.build import prepare
 from posturemap.cli import main
 from posturemap.geo import gazetteer
-from posturemap.geo.errors import PlaceNotFoundError, PlaceOutOfContextError, ScenarioError
+from posturemap.geo.errors import (
+    AmbiguousPlaceError,
+    PlaceNotFoundError,
+    PlaceOutOfContextError,
+    ScenarioError,
+)
 from posturemap.geo.geocode import Context, GazetteerGeocoder, distance_km, geocode_one, scenario_context
 from posturemap.geo.scenario import PLACE_KINDS, load_scenario
 from posturemap.geo.settings import DEFAULT_SETTINGS
@@ -66,7 +71,7 @@ def test_a_far_namesake_is_refused_with_its_candidates(write_scenario, name, wro
     [problem] = caught.value.problems
     assert problem.field == "places[5].query"
     assert f"({wrong_country}) at" in problem.message
-    assert "km from the scenario's other places" in problem.message
+    assert "km from the scenario's area" in problem.message
     assert "`country:`" in problem.message and "`lat:`" in problem.message
 
 
@@ -255,3 +260,40 @@ def test_the_accuracy_set_stays_right_in_the_bundled_scenarios_context():
         if distance_km(lat, lon, location.latitude, location.longitude) > 25:
             wrong.append((query, location.address))
     assert wrong == []
+
+
+def test_a_namesake_in_the_area_is_never_passed_over_for_a_far_city():
+    """Kayao, a Burkinabe village, is also an alternate name of Callao, Peru (1.2 million)."""
+    from .conftest import NIGER
+
+    geocoder = GazetteerGeocoder(context=scenario_context(load_scenario(NIGER)))
+    with pytest.raises(
+        PlaceOutOfContextError, match=r"Callao \(PE\).*Kayao \(BF\) at .*in the scenario's area"
+    ):
+        geocoder.geocode("Kayao")
+    assert geocoder.geocode("Kayao", country_codes="BF").raw["country"] == "BF"
+
+
+def test_places_of_the_sahel_never_land_far_away():
+    """300 places of Niger, Mali, Chad and Burkina Faso picked at random, asked without a country
+    in the bundled scenario: each answer lies in or near its area, or the name is refused."""
+    from .conftest import NIGER
+
+    connection = sqlite3.connect(f"file:{gazetteer.index_path()}?mode=ro", uri=True)
+    rows = connection.execute(
+        "SELECT name FROM places WHERE country IN ('NE', 'ML', 'TD', 'BF') AND feature IN ('city', 'capital')"
+    ).fetchall()
+    connection.close()
+    names = random.Random(15).sample(sorted(name for (name,) in rows), 300)
+    context = scenario_context(load_scenario(NIGER))
+    geocoder = GazetteerGeocoder(context=context)
+    far = []
+    for name in names:
+        try:
+            location = geocoder.geocode(name)
+        except (PlaceOutOfContextError, AmbiguousPlaceError):
+            continue
+        away = context.distance_km(location.latitude, location.longitude)
+        if away > DEFAULT_SETTINGS.context_distance_km:
+            far.append((name, location.address, round(away)))
+    assert far == []
