@@ -1,10 +1,13 @@
 """Geocoding: place names to points, offline first and never silently wrong.
 
 :class:`GazetteerGeocoder` is a geopy ``Geocoder`` backed by the offline
-index in :mod:`posturemap.geo.gazetteer`.  :func:`resolve_places` places every
-place of a scenario, honouring explicit coordinates, and raises a
-:class:`~posturemap.geo.errors.ScenarioError` naming each place it could not
-place reliably.
+index in :mod:`posturemap.geo.gazetteer` (GeoNames places, countries,
+airports).  :func:`resolve_places` places every place of a scenario,
+honouring explicit coordinates and ``country:``, and placing the others in
+the scenario's area (:func:`scenario_context`, a :class:`Context`); it raises
+a :class:`~posturemap.geo.errors.ScenarioError` naming each place it could
+not place reliably, with the candidates.  Thresholds come from a
+:class:`~posturemap.geo.settings.Settings`.
 """
 
 from __future__ import annotations
