@@ -16,6 +16,7 @@ import pandas as pd
 
 from .countries import countries
 from .errors import UnknownIdError
+from .fields import phase_actor_column, phase_column
 from .join import PostureData, records, records_frame, rows_by_place
 
 CHANGES = ("withdrawn", "new", "reduced", "increased", "unchanged", "unknown")
@@ -107,7 +108,7 @@ def changes(
 ) -> gpd.GeoDataFrame:
     """One row per (place, actor) recorded in either phase: before, after, delta and change.
 
-    ``before``/``after`` are the estimates, with their ranges in
+    ``before_personnel``/``after_personnel`` are the estimates, with their ranges in
     ``before_min`` … ``after_max``; ``delta`` and its range
     (``delta_min`` = after_min − before_max, ``delta_max`` = after_max −
     before_min; null when open) follow.  A phase without a record of the
@@ -163,8 +164,8 @@ def changes(
                 "actor_name": actor_names[actor],
                 "from_phase": from_phase,
                 "to_phase": to_phase,
-                "before": old,
-                "after": new,
+                "before_personnel": old,
+                "after_personnel": new,
                 "delta": delta,
                 "before_min": old_min,
                 "before_max": old_max,
@@ -189,8 +190,8 @@ def changes(
                 "geometry": places[place]["geometry"],
             }
         )
-    counts = ("before", "after", "delta", "before_min", "before_max", "after_min", "after_max")
-    counts = (*counts, "delta_min", "delta_max")
+    counts = ("before_personnel", "after_personnel", "delta", "before_min", "before_max")
+    counts = (*counts, "after_min", "after_max", "delta_min", "delta_max")
     columns = ["id", "place", "name", "actor", "actor_name", "from_phase", "to_phase", *counts]
     columns += ["before_text", "after_text", "before_status", "after_status", "change", "country", "sources"]
     return records_frame(rows, columns, counts=counts)
@@ -252,8 +253,10 @@ def summary(data: PostureData) -> pd.DataFrame:
 
 def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
     """Country polygons with personnel per phase (``personnel_<phase>``) and per
-    phase and actor (``personnel_<phase>_<actor>``), for countries with any site.
+    phase and actor (``personnel_<phase>__<actor>``), for countries with any site.
 
+    Phase and actor ids enter the names as :func:`~posturemap.geo.fields.column_token`
+    makes them: ``personnel_before_coup__us`` for phase ``before-coup``, actor ``us``.
     Each value is the estimate :func:`summary` gives for the same sites: null
     where nothing is recorded or no recorded figure is known, never 0 for
     "not recorded"; a withdrawn site counts as 0.
@@ -277,9 +280,9 @@ def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
                 group = groups.get((code, phase.id, actor.id))
                 by_actor[actor.id] = None if group is None else _total(group)["personnel"]
             known = [value for value in by_actor.values() if value is not None]
-            row[f"personnel_{phase.id}"] = sum(known) if known else None
+            row[phase_column(phase.id)] = sum(known) if known else None
             for actor in data.scenario.actors:
-                row[f"personnel_{phase.id}_{actor.id}"] = by_actor[actor.id]
+                row[phase_actor_column(phase.id, actor.id)] = by_actor[actor.id]
         row["geometry"] = countries()[code].geometry
         rows.append(row)
     counts = tuple(column for column in rows[0] if column.startswith("personnel_")) if rows else ()

@@ -9,8 +9,28 @@ how to fix it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# C0 and C1 controls (escape sequences, carriage returns, newlines), line and
+# paragraph separators, and the bidirectional overrides that reorder what a
+# terminal shows.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    r"""Text made safe for a terminal line: control characters shown as escapes.
+
+    Scenario text reaches the terminal in messages and listings; a name holding
+    an escape sequence must show as written, not recolour or rewrite the screen.
+
+    Examples
+    --------
+    >>> print(printable("Gao\x1b[2J\nMali"))
+    Gao\x1b[2J\nMali
+    """
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class PostureMapError(Exception):
@@ -40,7 +60,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        line = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return printable(line)
 
 
 class ScenarioError(PostureMapError, ValueError):

@@ -12,13 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
+
+from .errors import BuildError
+from .fields import unsafe_field_names
 
 PRECISION = 6
 #: GeoPackage timestamps are pinned so two builds give identical files.
@@ -91,6 +97,14 @@ def dumps(collection: Mapping) -> str:
 
 
 def write_geojson(frame: gpd.GeoDataFrame, path: Path, *, name: str) -> Path:
+    """Write one layer as an RFC 7946 GeoJSON file.
+
+    Raises
+    ------
+    BuildError
+        When a column name is not a safe field name.
+    """
+    _check_field_names({name: frame.columns}, path)
     path.write_text(dumps(feature_collection(frame, name=name)), encoding="utf-8")
     return path
 
@@ -108,10 +122,76 @@ def flat_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return flat
 
 
-def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> Path:
-    """Write every layer into one GeoPackage, deterministically."""
-    import pyogrio
+#: The QGIS convention for styles stored in a GeoPackage (QGIS and QGIS Server
+#: read the default style of a layer from here).  Its camelCase column names
+#: are QGIS's, not ours: the GeoPackage's one exception to safe field names.
+LAYER_STYLES = "layer_styles"
 
+
+def _geometry_type(geometries: gpd.GeoSeries) -> str:
+    kinds = set(geometries.dropna().geom_type)
+    return kinds.pop() if len(kinds) == 1 else "Unknown"
+
+
+def _field_arrays(frame: pd.DataFrame) -> tuple[list[str], list, list]:
+    """Columns as the arrays ``pyogrio.raw.write`` takes, each with its null mask.
+
+    A column of ``datetime.date`` values becomes ``datetime64[D]``, which GDAL
+    writes as a GeoPackage DATE (``write_dataframe`` would write text).
+    """
+    names, data, masks = [], [], []
+    for column in frame.columns:
+        if isinstance(frame, gpd.GeoDataFrame) and column == frame.geometry.name:
+            continue
+        values = frame[column]
+        present = [value for value in values.tolist() if value is not None and value is not pd.NA]
+        if present and all(type(value) is dt.date for value in present):
+            data.append(np.array([value or "NaT" for value in values.tolist()], dtype="datetime64[D]"))
+            masks.append(None)
+        elif isinstance(values.array, pd.arrays.IntegerArray):
+            data.append(values.to_numpy(dtype="int64", na_value=0))
+            masks.append(values.isna().to_numpy())
+        elif isinstance(values.array, pd.arrays.BooleanArray):
+            data.append(values.to_numpy(dtype=bool, na_value=False))
+            masks.append(values.isna().to_numpy())
+        else:
+            data.append(values.to_numpy())
+            masks.append(None)
+        names.append(column)
+    return names, data, masks
+
+
+def write_geopackage(
+    layers: Mapping[str, gpd.GeoDataFrame], path: Path, *, styles: Mapping[str, str] | None = None
+) -> Path:
+    """Write every layer into one GeoPackage, deterministically.
+
+    Parameters
+    ----------
+    layers : mapping of str to GeoDataFrame
+        The layers, by name, in file order.
+    path : Path
+        The GeoPackage; it must not exist yet.
+    styles : mapping of str to str, optional
+        A QGIS style (QML text) per layer name, written to the ``layer_styles``
+        table as each layer's default style.  How layers look is not geo's
+        business: the caller makes the QML (see ``posturemap.layers.qgis``).
+
+    Raises
+    ------
+    BuildError
+        When a column name is not a safe field name, or a style names no layer.
+    """
+    from pyogrio.raw import write
+
+    _check_field_names({name: frame.columns for name, frame in layers.items()}, path)
+    unknown = sorted(set(styles or {}) - set(layers))
+    if unknown:
+        msg = (
+            f"styles for {', '.join(unknown)}, but {path.name} has no such layer; "
+            f"use one of: {', '.join(layers)}"
+        )
+        raise BuildError(msg)
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_TIMESTAMP})
     try:
@@ -127,16 +207,166 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path) -> Path
                         )
                     )
                 )
+            fields, data, masks = _field_arrays(flat)
             # GeoPackage 1.2 opens without a warning in older GDAL (Debian's, QGIS LTR).
             options = {} if path.exists() else {"dataset_options": {"VERSION": "1.2"}}
-            pyogrio.write_dataframe(
-                flat, path, layer=name, driver="GPKG", append=path.exists(), promote_to_multi=False, **options
+            write(
+                path,
+                geometry=shapely.to_wkb(flat.geometry.to_numpy()),
+                field_data=data,
+                field_mask=masks,
+                fields=fields,
+                layer=name,
+                driver="GPKG",
+                geometry_type=_geometry_type(flat.geometry),
+                crs=f"EPSG:{flat.crs.to_epsg()}",
+                append=path.exists(),
+                **options,
             )
+        if styles:
+            _write_layer_styles(path, styles)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
     return path
 
 
+def _write_layer_styles(path: Path, styles: Mapping[str, str]) -> None:
+    """The ``layer_styles`` table, one default style per layer, as QGIS writes it."""
+    from pyogrio.raw import write
+
+    rows = list(styles.items())
+    columns: dict[str, list] = {
+        "f_table_catalog": ["" for _ in rows],
+        "f_table_schema": ["" for _ in rows],
+        "f_table_name": [name for name, _ in rows],
+        # pyogrio names every GeoPackage geometry column "geom".
+        "f_geometry_column": ["geom" for _ in rows],
+        "styleName": [name for name, _ in rows],
+        "styleQML": [qml for _, qml in rows],
+        "styleSLD": ["" for _ in rows],
+        "useAsDefault": [True for _ in rows],
+        "description": ["posturemap default style" for _ in rows],
+        "owner": ["" for _ in rows],
+        "ui": [None for _ in rows],
+        # Pinned, like every GeoPackage timestamp here, so rebuilds stay byte-identical.
+        "update_time": [np.datetime64(FIXED_TIMESTAMP[:-1], "ms") for _ in rows],
+    }
+    write(
+        path,
+        geometry=None,
+        field_data=[
+            np.array(values) if name != "ui" else np.array(values, dtype=object)
+            for name, values in columns.items()
+        ],
+        fields=list(columns),
+        layer=LAYER_STYLES,
+        driver="GPKG",
+        geometry_type=None,
+        append=True,
+        # GDAL's code for UTC, so the time is written with its "Z", as GeoPackage asks.
+        gdal_tz_offsets={"update_time": np.full(len(rows), 100)},
+    )
+
+
+# Characters XML 1.0 cannot hold at all, escaped or not.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """Text that an XML 1.0 document can hold: each character it cannot, U+FFFD.
+
+    XML has no escape for most control characters, so a name holding one would
+    make KML or QML that no reader opens; every other character stays as written.
+
+    Examples
+    --------
+    >>> xml_text("Gao\x01Mali")
+    'Gao\ufffdMali'
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _xml_value(value: Any) -> Any:
+    return xml_text(value) if isinstance(value, str) else value
+
+
+def _check_field_names(columns_by_layer: Mapping[str, Any], path: Path) -> None:
+    problems = [
+        f"{layer}.{name}"
+        for layer, columns in columns_by_layer.items()
+        for name in unsafe_field_names(str(column) for column in columns if column != "geometry")
+    ]
+    if problems:
+        msg = (
+            f"{path.name}: field names {', '.join(problems)} need quoting in SQL; "
+            "use lower case [a-z][a-z0-9_]* and no SQL reserved word (see posturemap.geo.fields)"
+        )
+        raise BuildError(msg)
+
+
+#: The field GDAL's KML writer turns into each placemark's Style (it also keeps it as data).
+KML_STYLE_FIELD = "OGR_STYLE"
+#: The fields that make each placemark's TimeSpan (read back under these names with
+#: ``LIBKML_BEGIN_FIELD=time_begin LIBKML_END_FIELD=time_end``).
+KML_BEGIN_FIELD = "time_begin"
+KML_END_FIELD = "time_end"
+
+
+def write_kml(folders: Mapping[str, tuple[str, gpd.GeoDataFrame]], path: Path) -> Path:
+    """Write placemarks as KML through GDAL's LIBKML driver, one Folder per entry.
+
+    Parameters
+    ----------
+    folders : mapping of str to (str, GeoDataFrame)
+        By folder id: the folder's name and its placemarks.  LIBKML maps the
+        columns ``name`` and ``description`` to the KML
+        elements of those names, ``time_begin`` and ``time_end`` to a TimeSpan, and
+        ``OGR_STYLE`` to the placemark's Style; other columns become
+        ExtendedData.  Text is escaped by the driver.
+    path : Path
+        The ``.kml`` file; it must not exist yet.
+
+    Raises
+    ------
+    BuildError
+        When a column name is not a safe field name.
+    """
+    _check_field_names(
+        {
+            name: [column for column in frame.columns if column != KML_STYLE_FIELD]
+            for name, (_, frame) in folders.items()
+        },
+        path,
+    )
+    # LIBKML's own names, begin and end, are SQL reserved words.
+    fields = {"LIBKML_BEGIN_FIELD": KML_BEGIN_FIELD, "LIBKML_END_FIELD": KML_END_FIELD}
+    previous = {option: pyogrio.get_gdal_config_option(option) for option in fields}
+    pyogrio.set_gdal_config_options(fields)
+    try:
+        for number, (folder_id, (folder_name, frame)) in enumerate(folders.items()):
+            texts = [column for column in frame.columns if column != frame.geometry.name]
+            frame = frame.assign(**{column: frame[column].map(_xml_value) for column in texts})
+            pyogrio.write_dataframe(
+                frame,
+                path,
+                layer=folder_id,
+                driver="LIBKML",
+                append=number > 0,
+                layer_options={"FOLDER": "YES", "NAME": xml_text(folder_name)},
+            )
+    finally:
+        pyogrio.set_gdal_config_options(previous)
+    return path
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a table as CSV with ``\\n`` line ends.
+
+    Raises
+    ------
+    BuildError
+        When a column name is not a safe field name.
+    """
+    _check_field_names({path.stem: frame.columns}, path)
     frame.to_csv(path, index=False, lineterminator="\n")
     return path

@@ -13,15 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 from urllib.parse import urlparse
 
 import yaml
 
 from .errors import Problem, ScenarioError, UnknownIdError
+from .fields import column_token
 from .personnel import Personnel, combine, parse_personnel
 from .settings import DEFAULT_SETTINGS, NUMBER_FORMATS, Settings
 from .yamlsource import LocatedDict, LocatedList, TooManyAliasesError, load_yaml
@@ -35,27 +36,55 @@ _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _SOURCE_REF = re.compile(r"^(?P<id>[^#\s]+)(?:#(?P<anchor>[^\s#]+))?$")
 
 
+def _coded(kind: str, **options: Any) -> Any:
+    """A text field checked against a pattern or a list (an id, a reference, a choice).
+
+    Every other ``str`` field of the records below is free text written by
+    people: it reaches pages, images, exports and the terminal only as a value
+    (see :func:`text_fields`).
+    """
+    return field(metadata={"format": kind}, **options)
+
+
+#: How much of a date a scenario gave: ``2024-05-19``, ``2024-05`` or ``2024``.
+DATE_PRECISIONS = ("day", "month", "year")
+
+
+def date_precision(date_text: str | None) -> str:
+    """``day``, ``month`` or ``year``: how much of a date its text gives (``None``: a full date)."""
+    if date_text is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_text):
+        return "day"
+    return "month" if re.fullmatch(r"\d{4}-\d{2}", date_text) else "year"
+
+
 @dataclass(frozen=True)
 class Phase:
-    id: str
+    id: str = _coded("id")
     label: str
     date: dt.date
+    #: The date as written when it was partial (``2022-02``, ``2022``); ``date`` is its first day.
+    date_text: str | None = _coded("derived", default=None)
+
+    @property
+    def date_precision(self) -> str:
+        """``day``, ``month`` or ``year``."""
+        return date_precision(self.date_text)
 
 
 @dataclass(frozen=True)
 class Actor:
-    id: str
+    id: str = _coded("id")
     name: str
-    color: str | None = None
+    color: str | None = _coded("color", default=None)
 
 
 @dataclass(frozen=True)
 class Source:
-    id: str
+    id: str = _coded("id")
     title: str
     publisher: str | None = None
     date: dt.date | None = None
-    url: str | None = None
+    url: str | None = _coded("url", default=None)
     #: How many body paragraphs the source has, when the scenario says; an
     #: anchor past the last one is an error.
     paragraphs: int | None = None
@@ -65,8 +94,8 @@ class Source:
 class SourceRef:
     """A citation: a source id and, optionally, a paragraph anchor (``report#3``, from 1)."""
 
-    source: str
-    anchor: str | None = None
+    source: str = _coded("reference")
+    anchor: str | None = _coded("anchor", default=None)
 
     def __str__(self) -> str:
         return f"{self.source}#{self.anchor}" if self.anchor else self.source
@@ -74,13 +103,13 @@ class SourceRef:
 
 @dataclass(frozen=True)
 class Place:
-    id: str
+    id: str = _coded("id")
     name: str
     query: str | None = None
     lat: float | None = None
     lon: float | None = None
-    country: str | None = None
-    kind: str = "other"
+    country: str | None = _coded("country code", default=None)
+    kind: str = _coded("choice", default="other")
     note: str | None = None
     line: int = 0
 
@@ -99,11 +128,11 @@ class Figure:
 
 @dataclass(frozen=True)
 class Deployment:
-    actor: str
-    place: str
-    phase: str
+    actor: str = _coded("reference")
+    place: str = _coded("reference")
+    phase: str = _coded("reference")
     personnel: Personnel
-    status: str = "active"
+    status: str = _coded("choice", default="active")
     note: str | None = None
     sources: tuple[SourceRef, ...] = ()
     line: int = 0
@@ -112,12 +141,12 @@ class Deployment:
 
 @dataclass(frozen=True)
 class Movement:
-    actor: str
-    origin: str
-    destination: str
-    phase: str
+    actor: str = _coded("reference")
+    origin: str = _coded("reference")
+    destination: str = _coded("reference")
+    phase: str = _coded("reference")
     personnel: Personnel
-    kind: str = "relocation"
+    kind: str = _coded("choice", default="relocation")
     note: str | None = None
     sources: tuple[SourceRef, ...] = ()
     line: int = 0
@@ -127,16 +156,17 @@ class Movement:
 class Event:
     date: dt.date
     text: str
-    place: str | None = None
+    place: str | None = _coded("reference", default=None)
     sources: tuple[SourceRef, ...] = ()
-    date_text: str | None = None
+    #: The date as written, when it gave only a month or a year (derived, not a key).
+    date_text: str | None = _coded("derived", default=None)
 
 
 @dataclass(frozen=True)
 class Region:
-    id: str
+    id: str = _coded("id")
     name: str
-    builtin: str | None = None
+    builtin: str | None = _coded("choice", default=None)
     countries: tuple[str, ...] = ()
     geojson: Path | None = None
     geometry: dict | None = field(default=None, compare=False, repr=False)
@@ -158,7 +188,7 @@ class Scenario:
     events: tuple[Event, ...] = ()
     regions: tuple[Region, ...] = ()
     #: How figures write thousands and decimals: ``en`` (1,500.5), ``de`` (1.500,5), ``fr`` (1 500,5).
-    number_format: str = "en"
+    number_format: str = _coded("choice", default="en")
     #: The area the scenario is about, (west, south, east, north) in degrees, when given.
     area: tuple[float, float, float, float] | None = None
 
@@ -184,6 +214,35 @@ def _by_id(items, ident: str, what: str):
         if item.id == ident:
             return item
     raise UnknownIdError(what, ident, [item.id for item in items])
+
+
+def text_fields() -> dict[str, tuple[str, ...]]:
+    """The free-text fields of the format, by section (``""`` for the top level).
+
+    Derived from the record classes: a ``str`` field is free text unless it is
+    declared coded (an id, a reference, a choice).  A field added later is
+    therefore free text, and covered by the tests that check text stays data,
+    until it is declared otherwise.
+
+    Examples
+    --------
+    >>> text_fields()["phases"]
+    ('label',)
+    """
+
+    def free_text(record: type) -> tuple[str, ...]:
+        hints = get_type_hints(record)
+        return tuple(
+            item.name
+            for item in fields(record)
+            if hints[item.name] in (str, str | None) and "format" not in item.metadata
+        )
+
+    sections = {"": free_text(Scenario)}
+    for section, hint in get_type_hints(Scenario).items():
+        if get_origin(hint) is tuple and is_dataclass(get_args(hint)[0]):
+            sections[section] = free_text(get_args(hint)[0])
+    return sections
 
 
 def load_scenario(path: str | Path, *, settings: Settings = DEFAULT_SETTINGS) -> Scenario:
@@ -271,6 +330,18 @@ def _read_text(path: Path, *, max_bytes: int) -> str:
             path, 1, "", "the file is empty; start from data/niger.yaml or the README's format"
         )
     return text
+
+
+def _partial_date_text(raw: Any) -> str | None:
+    """A date's text when it gives only a month or a year (``2022-02``, ``2022``), else None.
+
+    YAML reads ``2022`` as a number and ``2022-02-24`` as a date, so both are
+    looked at as written.
+    """
+    if raw is None or isinstance(raw, (dt.date, bool)):
+        return None
+    text = str(raw).strip()
+    return text if re.fullmatch(r"\d{4}(-\d{2})?", text) else None
 
 
 def _kind(value: Any) -> str:
@@ -553,6 +624,8 @@ class _Validator:
         description = self.text(document, "description", "", required=False)
         phases = self.phases(document)
         actors = self.actors(document)
+        self.column_tokens(document, "phases", [phase.id for phase in phases])
+        self.column_tokens(document, "actors", [actor.id for actor in actors])
         sources = self.sources(document)
         places = self.places(document)
         phase_ids = {phase.id: phase for phase in phases}
@@ -615,7 +688,7 @@ class _Validator:
             label = self.text(record, "label", where, required=False) or ident
             date = self.date(record, "date", where, required=True)
             if ident and date:
-                phases.append(Phase(ident, label or ident, date))
+                phases.append(Phase(ident, label or ident, date, _partial_date_text(record.get("date"))))
         if isinstance(document.get("phases"), list) and len(document["phases"]) < 2:
             self.problem(document.line_of("phases"), "phases", "needs at least two phases (before and after)")
         for earlier, later in pairwise(phases):
@@ -647,6 +720,21 @@ class _Validator:
             if ident and name:
                 actors.append(Actor(ident, name, color.lower() if color else None))
         return actors
+
+    def column_tokens(self, document: LocatedDict, key: str, ids: list[str]) -> None:
+        """Refuse two ids that would name the same export column (``early-2022``, ``Early_2022``)."""
+        first: dict[str, str] = {}
+        for index, ident in enumerate(ids):
+            token = column_token(ident)
+            if token in first:
+                self.problem(
+                    document.line_of(key),
+                    f"{key}[{index}].id",
+                    f"{ident!r} and {first[token]!r} both become {token!r} in column names "
+                    f"(lower case, '_' for other characters); rename one",
+                )
+            else:
+                first[token] = ident
 
     def sources(self, document: LocatedDict) -> list[Source]:
         seen: dict[str, int] = {}
@@ -821,7 +909,7 @@ class _Validator:
             self.unknown_keys(record, {"date", "place", "text", "sources"}, where)
             date = self.date(record, "date", where, required=True)
             raw = record.get("date")
-            date_text = raw if isinstance(raw, str) else None
+            date_text = _partial_date_text(raw)
             place = self.reference(record, "place", where, places, "place", required=False)
             text = self.text(record, "text", where, required=True)
             refs = self.citations(record, where, sources, required=True)

@@ -6,6 +6,7 @@ import geopandas as gpd
 
 from posturemap.geo.countries import country_frame
 from posturemap.geo.export import feature_collection
+from posturemap.geo.fields import phase_column
 
 from .elements import AreaLayer, PageContext, script_json
 
@@ -45,7 +46,7 @@ def shading_layer(
     show: bool = True,
 ) -> AreaLayer:
     """Countries filled by the total personnel estimate of one phase."""
-    column = f"personnel_{phase_id}"
+    column = phase_column(phase_id)
     frame = countries[["id", "name", column, "geometry"]].rename(columns={column: "personnel"})
     style = context.style
     steps, colors = script_json(list(style.shading_steps)), script_json(list(style.shading_colors))

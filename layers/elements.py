@@ -2,7 +2,9 @@
 
 Each element is options, a template and data.  Data from a scenario enters a
 page only through :func:`script_json` (inside scripts) or :func:`text`
-(inside HTML), so scenario text is never markup and never closes a script.
+(inside HTML), so scenario text is never markup and never closes a script,
+and every element renders through :mod:`.literal`, so what a macro wrote is
+never compiled as a template again.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import html
 import json
 import re
 from functools import cache
+from html.parser import HTMLParser
 from importlib import resources
 from typing import Any
 
-import folium
-from branca.element import Element, Figure, MacroElement
+from branca.element import Element, Figure
 from folium.template import Template
+
+from .literal import FeatureGroup, LiteralMacro, Map, Markup
 
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -32,6 +36,52 @@ def text(value: object) -> str:
     """Scenario text as HTML text: escaped, and inert inside JS template literals too."""
     escaped = html.escape("" if value is None else str(value), quote=True)
     return escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+class _AttributionText(HTMLParser):
+    """Keeps the text of an attribution and its http(s) links; drops all other markup."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.open_links = 0
+        self.hidden = 0  # inside <script> or <style>: not text a reader sees
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.hidden += 1
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and href.lower().startswith(("http://", "https://")):
+            self.parts.append(f'<a href="{text(href)}" target="_blank" rel="noopener noreferrer">')
+            self.open_links += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self.hidden:
+            self.hidden -= 1
+        if tag == "a" and self.open_links:
+            self.parts.append("</a>")
+            self.open_links -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(text(data))
+
+
+def safe_attribution(markup: str) -> str:
+    """A tile provider's HTML attribution reduced to escaped text and http(s) links.
+
+    Leaflet shows attributions as HTML, so anything else a provider entry holds
+    (scripts, event handlers, other URL schemes) is dropped, not passed on.
+
+    Examples
+    --------
+    >>> safe_attribution('&copy; <a href="https://osm.org/copyright">OSM</a><img src=x onerror=alert(1)>')
+    '© <a href="https://osm.org/copyright" target="_blank" rel="noopener noreferrer">OSM</a>'
+    """
+    parser = _AttributionText()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts) + "</a>" * parser.open_links
 
 
 def latlng(point) -> list[float]:
@@ -99,18 +149,18 @@ def install_assets(figure: Figure) -> None:
         f"<style>{leaflet_css}</style>\n<style>{runtime_css}</style>\n"
         f"{_inline_script(leaflet_js)}\n{_inline_script(runtime_js)}"
     )
-    figure.header.add_child(Element(head), name="posturemap_assets")
+    figure.header.add_child(Markup(head), name="posturemap_assets")
 
 
-def offline_map(**options) -> folium.Map:
+def offline_map(**options) -> Map:
     """A folium Map that loads nothing from the network: no CDN scripts, no tiles."""
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, **options)
+    fmap = Map(tiles=None, control_scale=True, prefer_canvas=True, **options)
     fmap.default_js = []
     fmap.default_css = []
     return fmap
 
 
-class PageContext(MacroElement):
+class PageContext(LiteralMacro):
     """Shared data of one map: actors, statuses, sources, style, a canvas renderer.
 
     Layers encode actors and statuses as indexes into this context
@@ -150,7 +200,7 @@ class PageContext(MacroElement):
         )
 
 
-class DataLayer(folium.FeatureGroup):
+class DataLayer(FeatureGroup):
     """A FeatureGroup filled in the browser by a ``PostureMap.<function>`` from JSON.
 
     The data sits in a ``<script type="application/json">`` element: browsers
@@ -191,7 +241,7 @@ class DataLayer(folium.FeatureGroup):
         self.extra = script_json(extra or {})
 
 
-class AreaLayer(folium.FeatureGroup):
+class AreaLayer(FeatureGroup):
     """Polygons drawn with a style function written in JS (trusted, from this package)."""
 
     _template = Template(
@@ -229,7 +279,7 @@ class AreaLayer(folium.FeatureGroup):
         self.interactive = interactive
 
 
-class HtmlPanel(MacroElement):
+class HtmlPanel(LiteralMacro):
     """A fixed panel of (already escaped) HTML over a map."""
 
     _template = Template(

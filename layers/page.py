@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import folium
-from branca.element import Element, Figure, MacroElement
-from folium.map import FitBounds
+from branca.element import Figure
 from folium.template import Template
 
 from posturemap.geo.join import PostureData
 
 from .countries import basemap_layer, shading_layer
-from .elements import HtmlPanel, PageContext, install_assets, offline_map, pin_ids, text
+from .elements import HtmlPanel, PageContext, install_assets, offline_map, pin_ids, safe_attribution, text
 from .labels import labelled_places, labels_layer
 from .legend import legend_panel
+from .literal import FeatureGroup, FitBounds, LayerControl, LiteralMacro, Map, Markup, TileLayer
 from .movements import movements_layer
 from .regions import regions_layer
 from .sites import most_sites_in_a_phase, sites_layer
@@ -56,7 +55,7 @@ def _focus_bounds(data: PostureData) -> tuple[float, float, float, float]:
     return float(west), float(south), float(east), float(north)
 
 
-def _fit(fmap: folium.Map, bounds: tuple[float, float, float, float], *, panels: bool = False) -> None:
+def _fit(fmap: Map, bounds: tuple[float, float, float, float], *, panels: bool = False) -> None:
     west, south, east, north = bounds
     pad_lon, pad_lat = max((east - west) * 0.1, 1.0), max((north - south) * 0.1, 1.0)
     # Keep the sites clear of the title, legend and timeline panels.
@@ -70,18 +69,18 @@ def _fit(fmap: folium.Map, bounds: tuple[float, float, float, float], *, panels:
 
 
 def _page_title(figure: Figure, title: str) -> None:
-    figure.header.add_child(Element(f"<title>{text(title)}</title>"), name="title")
-    figure.header.add_child(Element('<meta charset="utf-8">'), name="charset")
+    figure.header.add_child(Markup(f"<title>{text(title)}</title>"), name="title")
+    figure.header.add_child(Markup('<meta charset="utf-8">'), name="charset")
 
 
-def _add_tiles(fmap: folium.Map, tiles: Tiles | None) -> None:
+def _add_tiles(fmap: Map, tiles: Tiles | None) -> None:
     if tiles is not None:
-        folium.TileLayer(
-            tiles=tiles.url, attr=tiles.attribution, name=text(tiles.name), control=False
+        TileLayer(
+            tiles=tiles.url, attr=safe_attribution(tiles.attribution), name=text(tiles.name), control=False
         ).add_to(fmap)
 
 
-def _ground(fmap: folium.Map, data: PostureData, *, style: Style, tiles: Tiles | None, bounds) -> PageContext:
+def _ground(fmap: Map, data: PostureData, *, style: Style, tiles: Tiles | None, bounds) -> PageContext:
     """What every map starts with: shared data, the country basemap, tiles, regions."""
     context = PageContext(data.scenario, style.for_sites(most_sites_in_a_phase(data.sites)))
     fmap.add_child(context)
@@ -92,7 +91,7 @@ def _ground(fmap: folium.Map, data: PostureData, *, style: Style, tiles: Tiles |
     return context
 
 
-def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles | None = None) -> folium.Map:
+def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles | None = None) -> Map:
     """The main map: one radio-switchable layer per phase, overlays, legend and timeline.
 
     Parameters
@@ -115,7 +114,7 @@ def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles
 
     shaded = countries_frame(data)
     for index, phase in enumerate(scenario.phases):
-        group = folium.FeatureGroup(
+        group = FeatureGroup(
             name=text(f"{phase.label} ({phase.date.isoformat()})"), overlay=False, show=index == 0
         )
         if len(shaded):
@@ -150,7 +149,7 @@ def posture_map(data: PostureData, *, style: Style = DEFAULT_STYLE, tiles: Tiles
     if timeline is not None:
         fmap.add_child(timeline)
     _fit(fmap, bounds, panels=True)
-    fmap.add_child(folium.LayerControl(collapsed=False, position="topright"))
+    fmap.add_child(LayerControl(collapsed=False, position="topright"))
     pin_ids(figure)
     return fmap
 
@@ -195,13 +194,13 @@ def compare_page(
             shading=False,
         )
     )
-    figure.html.add_child(Element('<div class="pm-compare-divider"></div>'), name="divider")
+    figure.html.add_child(Markup('<div class="pm-compare-divider"></div>'), name="divider")
     maps[1].add_child(SyncViews(maps[0]))
     pin_ids(figure)
     return figure
 
 
-class SyncViews(MacroElement):
+class SyncViews(LiteralMacro):
     """Keep the parent map's view and another map's view the same."""
 
     _template = Template(
@@ -212,7 +211,7 @@ class SyncViews(MacroElement):
         """
     )
 
-    def __init__(self, other: folium.Map):
+    def __init__(self, other: Map):
         super().__init__()
         self._name = "PmSync"
         self.other = other

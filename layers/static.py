@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +20,28 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
     """Draw ``before | after`` panels with matplotlib and save a PNG.
 
     The PNG carries no timestamp or software tag, so the same data gives the
-    same bytes.
+    same bytes.  Scenario text is drawn as plain text: ``$...$`` in a name is
+    never read as mathtext, nor as TeX.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}), warnings.catch_warnings():
+        # Text in a script the bundled font lacks shows as boxes here; the pages and
+        # the exports keep it, so the PNG does not warn for every such name.
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        figure, axes = plt.subplots(1, 2, figsize=(13, 5.4), dpi=dpi)
+        try:
+            _draw(data, figure, axes, style=style)
+            figure.savefig(path, dpi=dpi, metadata={"Software": None})
+        finally:
+            plt.close(figure)
+    return path
+
+
+def _draw(data: PostureData, figure, axes, *, style: Style) -> None:
     from matplotlib.lines import Line2D
     from shapely.plotting import plot_polygon
 
@@ -40,7 +57,6 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
     extent = (center_lon - half_lon, center_lon + half_lon, center_lat - half_lat, center_lat + half_lat)
     countries = country_frame().cx[extent[0] - 5 : extent[1] + 5, extent[2] - 5 : extent[3] + 5]
     phases = [scenario.phases[0], scenario.phases[-1]]
-    figure, axes = plt.subplots(1, 2, figsize=(13, 5.4), dpi=dpi)
     for axis, phase in zip(axes, phases, strict=True):
         axis.set_facecolor(style.water_color)
         # shapely's patches, not GeoDataFrame.plot: that redraws the whole figure on each call.
@@ -120,9 +136,6 @@ def static_map(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE, d
     )
     # Fixed margins: tight_layout would draw the whole figure once more, slow with many sites.
     figure.subplots_adjust(left=0.05, right=0.98, bottom=0.1, top=0.88, wspace=0.12)
-    figure.savefig(path, dpi=dpi, metadata={"Software": None})
-    plt.close(figure)
-    return path
 
 
 def _draw_sites(axis, sites, colors: dict[str, str], style: Style) -> None:

@@ -6,6 +6,19 @@ from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
+class SiteLook:
+    """How one kind of site circle is drawn: the page's ``siteLook`` in posturemap.js."""
+
+    #: ``reported`` (a figure, active), ``unknown`` (no figure, or status unknown),
+    #: ``withdrawn`` (hollow) or ``planned``.
+    name: str
+    fill_opacity: float
+    stroke_width: float
+    #: Dash and gap lengths in pixels; empty for a solid line.
+    dash: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
 class Style:
     """Everything the layers need to draw; pass a modified copy to restyle a map."""
 
@@ -40,6 +53,27 @@ class Style:
     #: Country shading: upper bounds of personnel classes and their colours.
     shading_steps: tuple[int, ...] = (0, 100, 1000, 5000)
     shading_colors: tuple[str, ...] = ("#f2efe6", "#e6d8b8", "#d9bb86", "#c99a57", "#b07a36")
+    shading_opacity: float = 0.6
+    shading_border_color: str = "#7a6a4f"
+    region_fill_opacity: float = 0.18
+    region_stroke_width: float = 1.5
+    region_dash: tuple[float, ...] = (6, 4)
+    #: Site circles by look, as the page draws them (see :class:`SiteLook`).
+    site_looks: tuple[SiteLook, ...] = (
+        SiteLook("reported", 0.45, 2.0),
+        SiteLook("unknown", 0.15, 2.0, (5, 4)),
+        SiteLook("withdrawn", 0.0, 2.5, (2, 4)),
+        SiteLook("planned", 0.1, 2.0, (8, 3)),
+    )
+    #: A figure for a whole country draws its circle with this stroke width.
+    country_site_stroke_width: float = 3.0
+    movement_width: float = 3.0
+    movement_opacity: float = 0.85
+    #: Withdrawals are dashed; other movements solid.
+    withdrawal_dash: tuple[float, ...] = (8, 6)
+    label_color: str = "#222222"
+    #: Labels sit this many pixels right of their point (the page's tooltip offset).
+    label_offset: float = 8.0
 
     def radius(self, personnel: int | None) -> float:
         """Circle radius in pixels for a personnel estimate.
@@ -52,6 +86,14 @@ class Style:
         if personnel == 0:
             return self.min_radius
         return max(self.min_radius, min(self.max_radius, self.scale * personnel**0.5))
+
+    def site_look(self, name: str) -> SiteLook:
+        """The look called ``name`` (``reported``, ``unknown``, ``withdrawn`` or ``planned``)."""
+        for look in self.site_looks:
+            if look.name == name:
+                return look
+        msg = f"no site look {name!r}; use one of: {', '.join(look.name for look in self.site_looks)}"
+        raise KeyError(msg)
 
     def for_sites(self, count: int) -> Style:
         """This style with circles sized for ``count`` sites in a phase.

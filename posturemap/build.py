@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from posturemap.geo.errors import BuildError
+from posturemap.geo.errors import BuildError, printable
 from posturemap.geo.join import PostureData
 from posturemap.geo.settings import DEFAULT_SETTINGS, Settings
 
@@ -28,6 +28,7 @@ OUTPUT_FILES = (
     "compare.html",
     "map.png",
     "posture.gpkg",
+    "posture.kml",
     "summary.csv",
     "geojson/sites.geojson",
     "geojson/movements.geojson",
@@ -82,7 +83,9 @@ def gis_layers(data: PostureData) -> dict[str, GeoDataFrame]:
 def write_outputs(data: PostureData, folder: Path, *, tiles=None) -> list[Path]:
     """Write every output file of a prepared scenario into ``folder``."""
     from posturemap.geo import analyse, export
+    from posturemap.layers.kml import kml_folders
     from posturemap.layers.page import compare_page, posture_map
+    from posturemap.layers.qgis import layer_styles
     from posturemap.layers.static import static_map
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -91,7 +94,8 @@ def write_outputs(data: PostureData, folder: Path, *, tiles=None) -> list[Path]:
     layers = gis_layers(data)
     for name, frame in layers.items():
         export.write_geojson(frame, geojson / f"{name}.geojson", name=name)
-    export.write_geopackage(layers, folder / "posture.gpkg")
+    export.write_geopackage(layers, folder / "posture.gpkg", styles=layer_styles(data, layers))
+    export.write_kml(kml_folders(data), folder / "posture.kml")
     export.write_csv(analyse.summary(data), folder / "summary.csv")
     posture_map(data, tiles=tiles).save(str(folder / "index.html"))
     compare_page(data, tiles=tiles).save(str(folder / "compare.html"))
@@ -168,7 +172,8 @@ def terminal_progress(number: int, total: int, name: str) -> None:
         return
     width = 24
     filled = round(width * number / total)
-    sys.stderr.write(f"\rgeocoding [{'#' * filled}{'.' * (width - filled)}] {number}/{total} {name[:30]:<30}")
+    bar = "#" * filled + "." * (width - filled)
+    sys.stderr.write(f"\rgeocoding [{bar}] {number}/{total} {printable(name)[:30]:<30}")
     if number == total:
         sys.stderr.write("\n")
     sys.stderr.flush()

@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from posturemap.geo.errors import PostureMapError, ScenarioError
+from posturemap.geo.errors import PostureMapError, ScenarioError, printable
 from posturemap.geo.scenario import PLACE_KINDS
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
@@ -134,7 +134,7 @@ def _geocode(args) -> int:
         )
     else:
         country = f", {country_name(place.country)} ({place.country})" if place.country else ""
-        print(f"{place.matched}{country}: {place.lat:.5f}, {place.lon:.5f} (from {place.method})")
+        print(printable(f"{place.matched}{country}: {place.lat:.5f}, {place.lon:.5f} (from {place.method})"))
     return EXIT_OK
 
 
@@ -166,13 +166,13 @@ def _diff(args) -> int:
         return "unknown" if value is None or value is pd.NA else f"{int(value):,}"
 
     first, last = args.from_phase or phases[0], args.to_phase or phases[-1]
-    print(f"{data.scenario.title}: {first} -> {last}")
+    print(printable(f"{data.scenario.title}: {first} -> {last}"))
     for row in records(frame):
         delta = "" if row["delta"] is None or row["delta"] is pd.NA else f" ({int(row['delta']):+,})"
-        print(
-            f"  {row['change']:<10} {row['actor_name']} at {row['name']}: "
-            f"{show(row['before'], row['before_status'])} -> {show(row['after'], row['after_status'])}{delta}"
-        )
+        before = show(row["before_personnel"], row["before_status"])
+        after = show(row["after_personnel"], row["after_status"])
+        line = f"{row['change']:<10} {row['actor_name']} at {row['name']}: {before} -> {after}{delta}"
+        print("  " + printable(line))
     return EXIT_OK
 
 
@@ -191,7 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc(file=sys.stderr)
         # A scenario error's lines already say FILE:LINE; other errors name the program.
-        print(error if isinstance(error, ScenarioError) else f"posturemap: {error}", file=sys.stderr)
+        message = str(error) if isinstance(error, ScenarioError) else f"posturemap: {printable(str(error))}"
+        print(message, file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("posturemap: interrupted; the previous output is unchanged", file=sys.stderr)
@@ -200,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"posturemap: unexpected {type(error).__name__}: {error}. Nothing was changed on "
+            f"posturemap: unexpected {type(error).__name__}: {printable(str(error))}. Nothing was changed on "
             "disk. Run again with --debug for the traceback and report it.",
             file=sys.stderr,
         )

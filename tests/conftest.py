@@ -93,3 +93,23 @@ def ogrinfo() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+QGIS_PYTHON = os.environ.get("POSTUREMAP_QGIS_PYTHON", "/usr/bin/python3")
+
+
+@pytest.fixture(scope="session")
+def qgis_python() -> str:
+    """A Python with QGIS's bindings. Missing: skip locally, fail under CI=true."""
+    import subprocess
+
+    found = Path(QGIS_PYTHON).exists() and (
+        subprocess.run([QGIS_PYTHON, "-c", "import qgis.core"], capture_output=True, check=False).returncode
+        == 0
+    )
+    if not found:
+        message = f"{QGIS_PYTHON} cannot import qgis.core; install Debian's python3-qgis package"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return QGIS_PYTHON

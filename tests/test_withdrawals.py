@@ -20,6 +20,7 @@ from posturemap.build import build, gis_layers, prepare
 from posturemap.cli import main
 from posturemap.geo.analyse import NOT_RECORDED, changes, countries_frame, summary
 from posturemap.geo.errors import PostureMapError, UnknownIdError
+from posturemap.geo.fields import phase_actor_column, phase_column
 
 from .conftest import NIGER
 from .test_roundtrip import scenarios
@@ -97,7 +98,10 @@ def test_each_case_gets_its_figures_and_class(cases):
     assert set(frame.index) == set(EXPECTED)
     for ident, (before, after, delta, low, high, status, change) in EXPECTED.items():
         row = frame.loc[ident]
-        got = tuple(plain(row[column]) for column in ("before", "after", "delta", "delta_min", "delta_max"))
+        got = tuple(
+            plain(row[column])
+            for column in ("before_personnel", "after_personnel", "delta", "delta_min", "delta_max")
+        )
         assert got == (before, after, delta, low, high), ident
         assert (row["before_status"], row["change"]) == (status, change), ident
 
@@ -105,16 +109,21 @@ def test_each_case_gets_its_figures_and_class(cases):
 def test_the_bundled_scenario_reads_no_absence_as_zero(niger_data):
     frame = changes(niger_data).set_index("id")
     chad = frame.loc["chad/us"]
-    assert plain(chad["before"]) is None and chad["before_status"] == NOT_RECORDED
+    assert plain(chad["before_personnel"]) is None and chad["before_status"] == NOT_RECORDED
     assert chad["change"] == "unknown"
     niamey = frame.loc["niamey/us"]
-    assert plain(niamey["before"]) is None and niamey["before_status"] == NOT_RECORDED
-    assert (plain(niamey["after"]), plain(niamey["delta"])) == (0, None)
+    assert plain(niamey["before_personnel"]) is None and niamey["before_status"] == NOT_RECORDED
+    assert (plain(niamey["after_personnel"]), plain(niamey["delta"])) == (0, None)
     assert niamey["change"] == "withdrawn"
     base = frame.loc["air-base-201/us"]  # withdrawn with no figure: 0 after
-    assert plain(base["after"]) == 0
+    assert plain(base["after_personnel"]) == 0
     niger = frame.loc["niger/us"]
-    assert (niger["before"], niger["after"], niger["delta"], niger["delta_max"]) == (1000, 0, -1000, -1000)
+    assert (niger["before_personnel"], niger["after_personnel"], niger["delta"], niger["delta_max"]) == (
+        1000,
+        0,
+        -1000,
+        -1000,
+    )
     assert plain(niger["delta_min"]) is None  # "over a thousand" before: no bound on how many left
 
 
@@ -138,20 +147,20 @@ def agreement(changes_rows, countries_rows, summary_rows, sites_rows, phases, ac
     sites = {(row["place"], row["actor"], row["phase"]): row for row in sites_rows}
     # changes: before and after are the sites' own figures, or null when not recorded.
     for row in changes_rows:
-        for phase, column in ((first, "before"), (last, "after")):
-            site = sites.get((row["place"], row["actor"], phase))
+        for phase, side in ((first, "before"), (last, "after")):
+            site, column = sites.get((row["place"], row["actor"], phase)), f"{side}_personnel"
             if site is None:
-                assert row[column] is None and row[f"{column}_status"] == NOT_RECORDED, row["id"]
+                assert row[column] is None and row[f"{side}_status"] == NOT_RECORDED, row["id"]
             else:
                 assert row[column] == site["personnel"], row["id"]
                 if site["status"] == "withdrawn":
                     assert row[column] == 0, row["id"]
-        if row["before"] is not None and row["after"] is not None:
-            assert row["delta"] == row["after"] - row["before"], row["id"]
+        if row["before_personnel"] is not None and row["after_personnel"] is not None:
+            assert row["delta"] == row["after_personnel"] - row["before_personnel"], row["id"]
         else:
             assert row["delta"] is None, row["id"]
         if row["change"] == "withdrawn":
-            assert row["after"] == 0
+            assert row["after_personnel"] == 0
         if row["change"] == "unchanged":
             assert row["before_status"] != NOT_RECORDED and row["after_status"] != NOT_RECORDED
     # summary.csv and countries.geojson: the same totals, null where nothing is known.
@@ -166,19 +175,19 @@ def agreement(changes_rows, countries_rows, summary_rows, sites_rows, phases, ac
         for phase in phases:
             by_actor = []
             for actor in actors:
-                value = country[f"personnel_{phase}_{actor}"]
+                value = country[phase_actor_column(phase, actor)]
                 total = totals.get((country["country"], phase, actor))
                 assert value == (None if total is None else total["personnel"]), (country["id"], phase, actor)
                 by_actor.append(value)
             known = [value for value in by_actor if value is not None]
-            assert country[f"personnel_{phase}"] == (sum(known) if known else None)
+            assert country[phase_column(phase)] == (sum(known) if known else None)
     # A withdrawal shows in every total: a country's last-phase total of an actor
     # is the sum of that actor's known after-figures there, when every one is known.
     for (code, phase, actor), total in totals.items():
         if phase != last or total["sites_without_figure"]:
             continue
         afters = [
-            row["after"]
+            row["after_personnel"]
             for row in changes_rows
             if row["country"] == code and row["actor"] == actor and row["after_status"] != NOT_RECORDED
         ]
@@ -227,7 +236,7 @@ def test_the_written_outputs_agree_with_one_another(scenario, niger_output, case
     assert len(lines) == len(changes_rows)
     for line, row in zip(lines, changes_rows, strict=True):
         assert line.split()[0] == row["change"]
-        before = row["before_status"] if row["before_status"] == NOT_RECORDED else row["before"]
+        before = row["before_status"] if row["before_status"] == NOT_RECORDED else row["before_personnel"]
         expected = NOT_RECORDED if before == NOT_RECORDED else "unknown" if before is None else f"{before:,}"
         assert f": {expected} -> " in line, line
 
