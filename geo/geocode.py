@@ -2,44 +2,32 @@
 
 :class:`GazetteerGeocoder` is a geopy ``Geocoder`` backed by the offline
 index in :mod:`posturemap.geo.gazetteer` (GeoNames places, countries,
-airports).  :func:`resolve_places` places every place of a scenario,
-honouring explicit coordinates and ``country:``, and placing the others in
-the scenario's area (:func:`scenario_context`, a :class:`Context`); it raises
-a :class:`~posturemap.geo.errors.ScenarioError` naming each place it could
-not place reliably, with the candidates.  Thresholds come from a
+airports); :class:`Context` is the area a search prefers.  Placing a whole
+scenario is :mod:`posturemap.geo.placing`; asking Nominatim (``--online``) is
+:mod:`posturemap.geo.online`.  Thresholds come from a
 :class:`~posturemap.geo.settings.Settings`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
-from pathlib import Path
 
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from . import gazetteer
-from . import settings as configuration
 from .errors import (
     AmbiguousPlaceError,
-    GeocodeError,
-    OnlineGeocodingError,
     PlaceNotFoundError,
     PlaceOutOfContextError,
-    Problem,
-    ScenarioError,
 )
 from .gazetteer import GazetteerPlace, normalize
 from .settings import (
     DEFAULT_SETTINGS,
-    ONLINE_ERROR_WAIT_SECONDS,
-    ONLINE_MIN_DELAY_SECONDS,
     ONLINE_USER_AGENT,
     Settings,
 )
@@ -380,239 +368,3 @@ def geocode_one(
     return ResolvedPlace(
         location.latitude, location.longitude, "gazetteer", location.raw["name"], location.raw["country"]
     )
-
-
-class OnlineGeocoder:
-    """geopy's Nominatim, one request a second, cached on disk by request.
-
-    Used only with ``--online``.  A second build with the same names makes no
-    request.  Failures are raised as :class:`OnlineGeocodingError`.
-
-    Parameters
-    ----------
-    cache_path : Path, optional
-        The JSON cache (default: ``nominatim-cache.json`` in :func:`settings.cache_dir`).
-    domain, scheme : str, optional
-        Another Nominatim server, such as an organisation's own (default:
-        :func:`settings.nominatim_server`).
-    min_delay_seconds, error_wait_seconds : float, optional
-        Pause between requests, and before retrying a failed one (default:
-        :data:`ONLINE_MIN_DELAY_SECONDS`, :data:`ONLINE_ERROR_WAIT_SECONDS`).
-    geocode : callable, optional
-        Any geopy-style ``geocode(query, country_codes=..., exactly_one=True)``
-        to ask instead of Nominatim; it is cached the same way.
-    settings : Settings, optional
-        Its ``nominatim_timeout_seconds``: how long to wait for one answer.
-    """
-
-    def __init__(
-        self,
-        *,
-        cache_path: Path | None = None,
-        domain: str | None = None,
-        scheme: str | None = None,
-        min_delay_seconds: float | None = None,
-        error_wait_seconds: float | None = None,
-        geocode: Callable[..., Location | None] | None = None,
-        settings: Settings = DEFAULT_SETTINGS,
-    ):
-        self.timeout_seconds = settings.nominatim_timeout_seconds
-        self.cache_path = cache_path or configuration.cache_dir() / "nominatim-cache.json"
-        default_domain, default_scheme = configuration.nominatim_server()
-        self.domain, self.scheme = domain or default_domain, scheme or default_scheme
-        self.min_delay_seconds = ONLINE_MIN_DELAY_SECONDS if min_delay_seconds is None else min_delay_seconds
-        self.error_wait_seconds = (
-            ONLINE_ERROR_WAIT_SECONDS if error_wait_seconds is None else error_wait_seconds
-        )
-        self._cache: dict[str, list | None] = {}
-        if self.cache_path.exists():
-            try:
-                self._cache = json.loads(self.cache_path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-                self._cache = {}  # a damaged cache is only a cache: ask again
-        self._geocode = geocode
-
-    def _backend(self) -> Callable[..., Location | None]:
-        if self._geocode is None:
-            from geopy.extra.rate_limiter import RateLimiter
-            from geopy.geocoders import Nominatim
-
-            server = {"domain": self.domain} if self.domain else {}
-            nominatim = Nominatim(
-                user_agent=ONLINE_USER_AGENT, timeout=self.timeout_seconds, scheme=self.scheme, **server
-            )
-            self._geocode = RateLimiter(
-                nominatim.geocode,
-                min_delay_seconds=self.min_delay_seconds,
-                # geopy refuses to retry sooner than its normal pace.
-                error_wait_seconds=max(self.error_wait_seconds, self.min_delay_seconds),
-                max_retries=2,
-                swallow_exceptions=False,
-            )
-        return self._geocode
-
-    @staticmethod
-    def cache_key(query: str, country: str | None) -> str:
-        request = json.dumps({"q": normalize(query), "country": (country or "").lower()}, sort_keys=True)
-        return hashlib.sha256(request.encode()).hexdigest()
-
-    def _save(self) -> None:
-        # Written whole and swapped in, so an interrupted build never leaves half a cache.
-        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.cache_path.with_name(self.cache_path.name + ".partial")
-        partial.write_text(json.dumps(self._cache, sort_keys=True, indent=0), encoding="utf-8")
-        partial.replace(self.cache_path)
-
-    def geocode(self, query: str, *, country: str | None = None) -> ResolvedPlace:
-        """Place one name, from the cache when it was asked before.
-
-        Raises
-        ------
-        PlaceNotFoundError
-            Nominatim knows no such place (remembered, so not asked again).
-        OnlineGeocodingError
-            The request failed (network, refusal, timeout) after retries.
-        """
-        key = self.cache_key(query, country)
-        if key not in self._cache:
-            from geopy.exc import GeopyError
-
-            try:
-                location = self._backend()(query, country_codes=country, exactly_one=True)
-            except GeopyError as error:
-                msg = (
-                    f"online geocoding of {query!r} failed: {type(error).__name__}: {error}; "
-                    "retry later, or give the place `lat:` and `lon:`"
-                )
-                raise OnlineGeocodingError(msg) from error
-            self._cache[key] = (
-                None if location is None else [location.latitude, location.longitude, location.address]
-            )
-            self._save()
-        hit = self._cache[key]
-        if hit is None:
-            raise PlaceNotFoundError(query, country=country)
-        return ResolvedPlace(hit[0], hit[1], "nominatim", hit[2], None)
-
-
-def scenario_context(scenario) -> Context:
-    """The area a scenario is about, for placing its places without a ``country:``.
-
-    Its ``area:`` box, its regions, and the countries of its places: the
-    ``country:`` a place declares, or the country its ``lat``/``lon`` lie in
-    (the point itself at sea).  A place of kind ``country`` that holds no
-    deployment and no event (an actor's home country, the far end of a
-    movement) is not part of the area.  Empty when nothing is known yet;
-    :func:`resolve_places` then uses the places' own best matches.
-    """
-    from shapely.geometry import Point, box
-
-    from .countries import countries, countries_at
-    from .regions import region_geometry
-
-    geometries = []
-    if scenario.area is not None:
-        geometries.append(box(*scenario.area))
-    geometries.extend(region_geometry(region) for region in scenario.regions)
-    staged = {deployment.place for deployment in scenario.deployments}
-    staged |= {event.place for event in scenario.events if event.place}
-    kept = [place for place in scenario.places if place.kind != "country" or place.id in staged]
-    placed = [place for place in kept if place.lat is not None and place.lon is not None]
-    found = countries_at([place.lon for place in placed], [place.lat for place in placed])
-    codes = {place.country for place in kept if place.country}
-    for place, code in zip(placed, found, strict=True):
-        if code is None:
-            geometries.append(Point(place.lon, place.lat))
-        codes.add(code)
-    for code in sorted(code for code in codes if code):
-        country = countries().get(code)
-        if country is not None and country.geometry is not None:
-            geometries.append(country.geometry)
-    return Context(geometries)
-
-
-def resolve_places(
-    scenario,
-    *,
-    online: bool = False,
-    progress: Callable[[int, int, str], None] | None = None,
-    settings: Settings = DEFAULT_SETTINGS,
-) -> dict[str, ResolvedPlace]:
-    """Place every place of a scenario.
-
-    Explicit ``lat``/``lon`` always win.  Otherwise the ``query`` (or the
-    name) is geocoded offline, within the place's ``country`` when given,
-    else in the scenario's context (:func:`scenario_context`): a candidate
-    farther than :attr:`Settings.context_distance_km` from it is used only
-    when prominent and clearly ahead.  With ``online`` Nominatim is asked
-    instead.
-
-    Raises
-    ------
-    ScenarioError
-        Listing every place that could not be placed, with the reason and the
-        candidates.
-    """
-    remote = OnlineGeocoder(settings=settings) if online else None
-    to_geocode = any(place.lat is None or place.lon is None for place in scenario.places)
-    # The area is worked out only when some place needs it (not for 100,000 given points).
-    context = scenario_context(scenario) if to_geocode and remote is None else Context()
-    if context or remote is not None or not to_geocode:
-        shared = GazetteerGeocoder(context=context, settings=settings)
-
-        def geocoder_for(place_id: str) -> GazetteerGeocoder:
-            return shared
-
-    else:
-        geocoder_for = _context_from_each_other(scenario, settings)
-    resolved: dict[str, ResolvedPlace] = {}
-    problems = []
-    total = len(scenario.places)
-    for index, place in enumerate(scenario.places):
-        number = index + 1
-        if progress:
-            progress(number, total, place.name)
-        if place.lat is not None and place.lon is not None:
-            resolved[place.id] = ResolvedPlace(place.lat, place.lon, "coordinates", None, place.country)
-            continue
-        query = place.query or place.name
-        try:
-            if remote is not None:
-                resolved[place.id] = remote.geocode(query, country=place.country)
-            else:
-                resolved[place.id] = geocode_one(
-                    query,
-                    country=place.country,
-                    kind=place.kind,
-                    geocoder=geocoder_for(place.id),
-                    settings=settings,
-                )
-        except GeocodeError as error:
-            field = f"places[{index}].{'query' if place.query else 'name'}"
-            problems.append(Problem(str(scenario.path), place.line, field, str(error)))
-    if problems:
-        raise ScenarioError(problems)
-    return resolved
-
-
-def _context_from_each_other(scenario, settings: Settings) -> Callable[[str], GazetteerGeocoder]:
-    """For a scenario with no coordinates, countries, regions or area: each place's
-    context is the countries of the other places' best matches (those that have one)."""
-    from .countries import countries
-
-    plain = GazetteerGeocoder(settings=settings)
-    found: dict[str, str] = {}
-    for place in scenario.places:
-        try:
-            location = plain.geocode(place.query or place.name, kind=place.kind)
-        except GeocodeError:
-            continue
-        if location is not None:
-            found[place.id] = location.raw["country"]
-
-    def geocoder_for(place_id: str) -> GazetteerGeocoder:
-        codes = sorted({code for ident, code in found.items() if ident != place_id})
-        outlines = [countries()[code].geometry for code in codes if code in countries()]
-        return GazetteerGeocoder(context=Context(outlines), settings=settings)
-
-    return geocoder_for

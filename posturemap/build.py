@@ -57,8 +57,8 @@ def prepare(
     ScenarioError
         For anything wrong with the file or its places.
     """
-    from posturemap.geo.geocode import resolve_places
     from posturemap.geo.join import join
+    from posturemap.geo.placing import resolve_places
     from posturemap.geo.scenario import load_scenario
 
     scenario = load_scenario(path, settings=settings)

@@ -111,7 +111,8 @@ def _validate(args) -> int:
 
 def _geocode(args) -> int:
     from posturemap.geo.countries import country_name
-    from posturemap.geo.geocode import OnlineGeocoder, geocode_one
+    from posturemap.geo.geocode import geocode_one
+    from posturemap.geo.online import OnlineGeocoder
 
     if args.online:
         place = OnlineGeocoder().geocode(args.query, country=args.country)

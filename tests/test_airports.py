@@ -8,7 +8,8 @@ import pytest
 
 from posturemap.geo import gazetteer
 from posturemap.geo.errors import AmbiguousPlaceError, PlaceOutOfContextError
-from posturemap.geo.geocode import GazetteerGeocoder, distance_km, geocode_one, scenario_context
+from posturemap.geo.geocode import GazetteerGeocoder, distance_km, geocode_one
+from posturemap.geo.placing import scenario_context
 from posturemap.geo.scenario import load_scenario
 
 from .conftest import NIGER

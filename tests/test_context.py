@@ -22,7 +22,8 @@ from posturemap.geo.errors import (
     PlaceOutOfContextError,
     ScenarioError,
 )
-from posturemap.geo.geocode import Context, GazetteerGeocoder, distance_km, geocode_one, scenario_context
+from posturemap.geo.geocode import Context, GazetteerGeocoder, distance_km, geocode_one
+from posturemap.geo.placing import scenario_context
 from posturemap.geo.scenario import PLACE_KINDS, load_scenario
 from posturemap.geo.settings import DEFAULT_SETTINGS
 

@@ -15,7 +15,7 @@ from posturemap.build import prepare
 from posturemap.cli import main
 from posturemap.geo import settings
 from posturemap.geo.errors import OnlineGeocodingError, PlaceNotFoundError
-from posturemap.geo.geocode import OnlineGeocoder
+from posturemap.geo.online import OnlineGeocoder
 
 from .conftest import MINIMAL
 
