@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Sequence
 
 from posturemap.geo.errors import PostureMapError, ScenarioError, printable
-from posturemap.geo.scenario import PLACE_KINDS
+from posturemap.geo.model import PLACE_KINDS
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_SCENARIO = "data/niger.yaml"
