@@ -20,6 +20,7 @@ A parser names how a value is read and checked:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from .model import BUILTIN_REGIONS, MOVEMENT_KINDS, NUMBER_FORMAT_CODES, PLACE_KINDS, STATUSES
@@ -105,6 +106,8 @@ class Section:
     help: str
     fields: tuple[Field, ...]
     rules: tuple[str, ...] = ()
+    #: The rules as JSON Schema keywords, merged into the section's object schema.
+    schema_rules: dict[str, Any] = dataclass_field(default_factory=dict)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -196,7 +199,7 @@ SECTIONS: dict[str, Section] = {
         Section(
             "places",
             "place",
-            "Where forces are: geocoded from `query` (or the name), or at `lat`/`lon`.",
+            "Where forces are: geocoded from `query`, or at `lat`/`lon`.",
             (
                 Field("id", "id", required=True, help="a short id"),
                 Field("name", "text", required=True, help="the name shown"),
@@ -208,10 +211,13 @@ SECTIONS: dict[str, Section] = {
                 Field("note", "text", help="shown with the place"),
             ),
             (
-                "either `query:` (or the name) is geocoded, or `lat:` and `lon:` are given together "
-                "(these win)",
+                "either `query:` is geocoded, or `lat:` and `lon:` are given together (these win)",
                 "a `country` place stands for a figure given for a whole country",
             ),
+            {
+                "anyOf": [{"required": ["query"]}, {"required": ["lat", "lon"]}],
+                "dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
+            },
         ),
         Section(
             "deployments",
@@ -230,13 +236,17 @@ SECTIONS: dict[str, Section] = {
                 ),
                 Field("status", "choice", choices=STATUSES, default="active", help="the deployment's state"),
                 Field("note", "text", help="shown in the popup"),
-                Field("sources", "citations", required=True, help=_CITE),
+                Field("sources", "citations", help=_CITE + "; required unless `personnel` is a list"),
             ),
             (
                 "one record per actor, place and phase",
-                "`sources` may be left out when `personnel` is a list of figures with sources",
+                "`sources` is required unless `personnel` is a list of figures, each with its sources",
                 "`status: withdrawn` goes with personnel 0 or null",
             ),
+            {
+                "if": {"properties": {"personnel": {"type": "array"}}, "required": ["personnel"]},
+                "else": {"required": ["sources"]},
+            },
         ),
         Section(
             "figures",
@@ -288,6 +298,7 @@ SECTIONS: dict[str, Section] = {
                 Field("geojson", "path", help="a GeoJSON file of polygons, relative to the scenario file"),
             ),
             ("exactly one of `builtin`, `countries` or `geojson`",),
+            {"oneOf": [{"required": [key]} for key in ("builtin", "countries", "geojson")]},
         ),
     )
 }

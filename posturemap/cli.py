@@ -1,4 +1,4 @@
-"""The ``posturemap`` command: build, validate, geocode, diff.
+"""The ``posturemap`` command: build, validate, geocode, diff, init, schema.
 
 Exit status: 0 on success, 2 for bad input (each problem printed as
 ``FILE:LINE: field: problem``), 1 for an unexpected failure (run again with
@@ -33,8 +33,11 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="write maps and GIS files for a scenario")
     build.add_argument(
-        "scenario", nargs="?", default=DEFAULT_SCENARIO, help=f"scenario YAML (default: {DEFAULT_SCENARIO})"
+        "scenario",
+        nargs="?",
+        help=f"scenario file (default: {DEFAULT_SCENARIO}; the bundled Niger example when there is none)",
     )
+    build.add_argument("--example", metavar="NAME", help="build a bundled scenario, e.g. niger")
     build.add_argument("--out", default="output", help="output folder (default: output)")
     build.add_argument(
         "--online", action="store_true", help="geocode with Nominatim (network, 1 request/s, cached)"
@@ -66,6 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     geocode.add_argument("--online", action="store_true", help="ask Nominatim instead")
     common(geocode)
 
+    init = commands.add_parser("init", help="write a commented starting scenario")
+    init.add_argument("file", nargs="?", default="scenario.yaml", help="where (default: scenario.yaml)")
+    init.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    common(init)
+
+    schema = commands.add_parser("schema", help="print the scenario format's JSON Schema")
+    schema.add_argument(
+        "--markdown", action="store_true", help="print the format reference as Markdown instead"
+    )
+    common(schema)
+
     diff = commands.add_parser("diff", help="what changed between two phases")
     diff.add_argument("scenario")
     diff.add_argument("--from", dest="from_phase", help="phase id (default: the first)")
@@ -73,6 +87,29 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--json", action="store_true", help="print GeoJSON of the changes")
     common(diff)
     return parser
+
+
+def _scenario_to_build(args) -> str:
+    """The file ``build`` reads: the one given, ``--example``'s, the default, or the bundled Niger one."""
+    from pathlib import Path
+
+    from posturemap.examples import example_path
+
+    if args.example:
+        if args.scenario:
+            msg = "give a scenario file or --example, not both"
+            raise ScenarioError.single("build", 0, "", msg)
+        return str(example_path(args.example))
+    if args.scenario:
+        return args.scenario
+    if Path(DEFAULT_SCENARIO).is_file():
+        return DEFAULT_SCENARIO
+    print(
+        f"posturemap: no {DEFAULT_SCENARIO} here; building the bundled Niger example "
+        "(`posturemap init` starts a scenario of your own)",
+        file=sys.stderr,
+    )
+    return str(example_path("niger"))
 
 
 def _build(args) -> int:
@@ -83,7 +120,9 @@ def _build(args) -> int:
         from posturemap.layers.page import Tiles
 
         tiles = Tiles.from_provider(args.tiles)  # TileProviderError: bad input, exit 2
-    files = build(args.scenario, args.out, online=args.online, tiles=tiles, progress=terminal_progress)
+    files = build(
+        _scenario_to_build(args), args.out, online=args.online, tiles=tiles, progress=terminal_progress
+    )
     print(f"wrote {len(files)} files to {args.out}/ (open {args.out}/index.html)")
     return EXIT_OK
 
@@ -139,6 +178,33 @@ def _geocode(args) -> int:
     return EXIT_OK
 
 
+def _init(args) -> int:
+    from pathlib import Path
+
+    from posturemap.geo.schema import init_template
+
+    path = Path(args.file)
+    if path.exists() and not args.force:
+        msg = "already exists; choose another name, or add --force to overwrite it"
+        raise ScenarioError.single(path, 0, "", msg)
+    try:
+        path.write_text(init_template(), encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError.single(path, 0, "", f"cannot write: {error.strerror}") from None
+    print(f"wrote {path}; edit it, then run `posturemap validate {path}` and `posturemap build {path}`")
+    return EXIT_OK
+
+
+def _schema(args) -> int:
+    from posturemap.geo.schema import json_schema, reference_markdown
+
+    if args.markdown:
+        sys.stdout.write(reference_markdown())
+    else:
+        sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
 def _diff(args) -> int:
     import pandas as pd
 
@@ -185,7 +251,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     also prints its traceback; an unexpected one is re-raised.
     """
     args = _parser().parse_args(argv)
-    handlers = {"build": _build, "validate": _validate, "geocode": _geocode, "diff": _diff}
+    handlers = {
+        "build": _build,
+        "validate": _validate,
+        "geocode": _geocode,
+        "diff": _diff,
+        "init": _init,
+        "schema": _schema,
+    }
     try:
         return handlers[args.command](args)
     except PostureMapError as error:
