@@ -219,7 +219,8 @@ class FieldReader:
                 self.problem(document.line_of(key), key, f"missing; add a `{key}:` list")
             return []
         if not isinstance(value, LocatedList):
-            self.problem(document.line_of(key), key, f"expected a list, got a {_kind(value)}")
+            hint = "; write the records as a list, or name a .csv file" if isinstance(value, str) else ""
+            self.problem(document.line_of(key), key, f"expected a list, got a {_kind(value)}{hint}")
             return []
         out = []
         for index, item in enumerate(value):

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ScenarioError
-from .format import text_fields
+from .errors import Problem, ScenarioError
+from .format import LIST_SECTIONS, SECTIONS, text_fields
 from .model import (
     BUILTIN_REGIONS,
     DATE_PRECISIONS,
@@ -40,6 +40,7 @@ from .model import (
 )
 from .readers import _kind
 from .settings import DEFAULT_SETTINGS, Settings
+from .tables import Tables, read_csv, read_workbook
 from .validate import Validator
 from .yamlsource import LocatedDict, TooManyAliasesError, load_yaml
 
@@ -72,7 +73,7 @@ def load_scenario(path: str | Path, *, settings: Settings = DEFAULT_SETTINGS) ->
     Parameters
     ----------
     path : str or Path
-        The YAML file.
+        The YAML file (whose list sections may name CSV files), or an .xlsx workbook.
     settings : Settings, optional
         The largest file accepted and the ranges of vague personnel words.
 
@@ -86,6 +87,28 @@ def load_scenario(path: str | Path, *, settings: Settings = DEFAULT_SETTINGS) ->
         With every problem found, each located by file, line and field.
     """
     path = Path(path)
+    if path.suffix.lower() == ".csv":
+        msg = (
+            "a CSV file holds one section, not a scenario; name it in a scenario file "
+            "(`deployments: deployments.csv`), or give a .yaml or .xlsx file"
+        )
+        raise ScenarioError.single(path, 0, "", msg)
+    tables = Tables()
+    if path.suffix.lower() == ".xlsx" and path.is_file():
+        document, problems = read_workbook(path, tables, max_bytes=settings.max_file_bytes), []
+    else:
+        document, problems = _read_yaml(path, settings)
+    _read_csv_sections(document, path, tables, settings)
+    problems = problems + tables.problems
+    validator = Validator(path, problems, settings=settings)
+    scenario = validator.scenario(document)
+    if validator.problems:
+        raise ScenarioError(tables.relocate(validator.problems))
+    assert scenario is not None
+    return scenario
+
+
+def _read_yaml(path: Path, settings: Settings) -> tuple[LocatedDict, list[Problem]]:
     text = _read_text(path, max_bytes=settings.max_file_bytes)
     try:
         document, problems = load_yaml(text, str(path))
@@ -112,12 +135,40 @@ def load_scenario(path: str | Path, *, settings: Settings = DEFAULT_SETTINGS) ->
             f"the top level is a {_kind(document)}, not a mapping; it needs keys such as "
             "`title:`, `phases:`, `places:` and `deployments:`",
         )
-    validator = Validator(path, problems, settings=settings)
-    scenario = validator.scenario(document)
-    if validator.problems:
-        raise ScenarioError(validator.problems)
-    assert scenario is not None
-    return scenario
+    return document, problems
+
+
+def _read_csv_sections(document: LocatedDict, path: Path, tables: Tables, settings: Settings) -> None:
+    """Replace each list section written as a CSV file's name by the file's records.
+
+    A file that cannot be read at all (missing, not UTF-8) stops the check here,
+    with every such file reported.
+    """
+    unreadable = []
+    for name in LIST_SECTIONS:
+        value = document.get(name)
+        if not isinstance(value, str) or not value.strip().lower().endswith(".csv"):
+            continue
+        table = path.parent / value.strip()
+        if not table.is_file():
+            unreadable.append(
+                Problem(
+                    str(path),
+                    document.line_of(name),
+                    name,
+                    f"{value.strip()!r} does not exist next to the scenario file; "
+                    "the path is relative to the scenario file",
+                )
+            )
+            continue
+        try:
+            document[name] = read_csv(
+                table, str(table), SECTIONS[name], tables, max_bytes=settings.max_file_bytes
+            )
+        except ScenarioError as error:
+            unreadable.extend(error.problems)
+    if unreadable:
+        raise ScenarioError(unreadable)
 
 
 def _read_text(path: Path, *, max_bytes: int) -> str:

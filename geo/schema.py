@@ -64,7 +64,12 @@ def field_schema(item: Field) -> dict[str, Any]:
     elif parser == "personnel":
         schema = _personnel_schema(item.figures)
     elif parser == "records":
-        schema = {"type": "array", "items": {"$ref": f"#/$defs/{item.refers}"}}
+        # A list of records, or the name of a CSV file holding them (geo/tables.py).
+        schema = {
+            "type": ["array", "string"],
+            "items": {"$ref": f"#/$defs/{item.refers}"},
+            "pattern": r"\.csv$",
+        }
     else:
         schema = dict(schemas[parser])
     schema["description"] = item.help
@@ -118,7 +123,7 @@ def _type_words(item: Field) -> str:
         "countries": "list of ISO alpha-2 codes",
         "path": "file path",
         "bbox": "[west, south, east, north]",
-        "records": f"list of {item.refers}",
+        "records": f"list of {item.refers} (or a .csv file)",
     }
     return words[item.parser]
 

@@ -156,3 +156,11 @@ def test_geo_never_imports_drawing_libraries():
     for path in (ROOT / "geo").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(import|from)\s+(folium|matplotlib)\b", text, re.M), path.name
+
+
+def test_the_schema_allows_a_csv_file_for_a_list_section():
+    document = as_json(MINIMAL)
+    document["deployments"] = "deployments.csv"
+    assert schema_errors(document) == []
+    document["deployments"] = "deployments.txt"
+    assert [error.split(":")[0] for error in schema_errors(document)] == ["$.deployments"]
