@@ -30,6 +30,8 @@ class Country:
     population: int
     alternate_names: tuple[str, ...]
     geometry: BaseGeometry | None
+    #: What its people are called ("Nigerien"), when countryinfo says.
+    demonym: str | None = None
 
 
 @cache
@@ -71,6 +73,7 @@ def countries() -> dict[str, Country]:
             population=int(record.get("population") or 0),
             alternate_names=tuple(sorted(name for name in names if isinstance(name, str))),
             geometry=geometry,
+            demonym=info.get("demonym") or None,
         )
     return result
 

@@ -1,4 +1,4 @@
-"""The ``posturemap`` command: build, validate, geocode, diff, init, schema.
+"""The ``posturemap`` command: build, validate, geocode, diff, init, schema, draft.
 
 Exit status: 0 on success, 2 for bad input (each problem printed as
 ``FILE:LINE: field: problem``), 1 for an unexpected failure (run again with
@@ -79,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="print the format reference as Markdown instead"
     )
     common(schema)
+
+    draft = commands.add_parser("draft", help="draft a scenario from report texts, for review")
+    draft.add_argument("reports", nargs="+", metavar="REPORT", help="plain text or HTML files")
+    draft.add_argument("--out", default="draft.yaml", help="the draft to write (default: draft.yaml)")
+    draft.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    common(draft)
 
     diff = commands.add_parser("diff", help="what changed between two phases")
     diff.add_argument("scenario")
@@ -195,6 +201,26 @@ def _init(args) -> int:
     return EXIT_OK
 
 
+def _draft(args) -> int:
+    from pathlib import Path
+
+    from posturemap.geo.draft import draft_scenario
+
+    path = Path(args.out)
+    if path.exists() and not args.force:
+        msg = "already exists; choose another --out, or add --force to overwrite it"
+        raise ScenarioError.single(path, 0, "", msg)
+    text = draft_scenario(args.reports)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError.single(path, 0, "", f"cannot write: {error.strerror}") from None
+    print(
+        f"wrote {path}: a draft to review; choose its phases, then `posturemap validate --no-geocode {path}`"
+    )
+    return EXIT_OK
+
+
 def _schema(args) -> int:
     from posturemap.geo.schema import json_schema, reference_markdown
 
@@ -258,6 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "diff": _diff,
         "init": _init,
         "schema": _schema,
+        "draft": _draft,
     }
     try:
         return handlers[args.command](args)
