@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from .errors import UnknownIdError
 from .personnel import Personnel
@@ -40,6 +40,18 @@ def date_precision(date_text: str | None) -> str:
     if date_text is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_text):
         return "day"
     return "month" if re.fullmatch(r"\d{4}-\d{2}", date_text) else "year"
+
+
+def partial_date_text(raw: Any) -> str | None:
+    """A date's text when it gives only a month or a year (``2022-02``, ``2022``), else None.
+
+    YAML reads ``2022`` as a number and ``2022-02-24`` as a date, so both are
+    looked at as written.
+    """
+    if raw is None or isinstance(raw, (dt.date, bool)):
+        return None
+    text = str(raw).strip()
+    return text if re.fullmatch(r"\d{4}(-\d{2})?", text) else None
 
 
 @dataclass(frozen=True)

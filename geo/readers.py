@@ -22,34 +22,11 @@ from .model import SourceRef
 from .personnel import Personnel, parse_personnel
 from .settings import DEFAULT_SETTINGS, Settings
 from .yamlsource import LocatedDict, LocatedList
+from .yamlsource import kind_of as _kind
 
 _ID = re.compile(ID_PATTERN)
 _COLOR = re.compile(COLOR_PATTERN)
 _SOURCE_REF = re.compile(SOURCE_REF_PATTERN)
-
-
-def _partial_date_text(raw: Any) -> str | None:
-    """A date's text when it gives only a month or a year (``2022-02``, ``2022``), else None.
-
-    YAML reads ``2022`` as a number and ``2022-02-24`` as a date, so both are
-    looked at as written.
-    """
-    if raw is None or isinstance(raw, (dt.date, bool)):
-        return None
-    text = str(raw).strip()
-    return text if re.fullmatch(r"\d{4}(-\d{2})?", text) else None
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "mapping"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, str):
-        return "text"
-    if value is None:
-        return "null"
-    return type(value).__name__
 
 
 class FieldReader:
@@ -106,7 +83,7 @@ class FieldReader:
             return self.personnel(record, key, where)
         if parser == "citations":
             return self.citations(record, where, self.known.get("source", {}), required=item.required)
-        if parser in ("color", "url", "country", "count"):
+        if parser in ("color", "url", "country", "count", "bbox"):
             return getattr(self, parser)(record, key, where)
         # text, and the parsers whose section reads them with its own rules
         # (countries, path, bbox, records): their text or value as written.
@@ -161,7 +138,24 @@ class FieldReader:
             return None
         return None if value is None else int(value)
 
-    # -- generic field readers --------------------------------------------
+    def bbox(self, record: LocatedDict, key: str, where: str) -> tuple[float, float, float, float] | None:
+        """``[west, south, east, north]``, in decimal degrees."""
+        value, name, line = record.get(key), f"{where}.{key}".lstrip("."), record.line_of(key)
+        if value is None:
+            return None
+        how = f"write `{key}: [west, south, east, north]` in decimal degrees, e.g. [-17, 5, 25, 24]"
+        numbers = value if isinstance(value, list) else []
+        if len(numbers) != 4 or any(isinstance(n, bool) or not isinstance(n, (int, float)) for n in numbers):
+            self.problem(line, name, f"{value!r} is not a box; {how}")
+            return None
+        west, south, east, north = (float(n) for n in numbers)
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            box = [west, south, east, north]
+            need = "west < east within ±180 and south < north within ±90 are needed"
+            self.problem(line, name, f"{box} is not a box: {need}; {how}")
+            return None
+        return west, south, east, north
+
     def problem(self, line: int, field_name: str, message: str) -> None:
         self.problems.append(Problem(str(self.path), line, field_name, message))
 

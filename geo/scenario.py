@@ -38,11 +38,11 @@ from .model import (
     SourceRef,
     date_precision,
 )
-from .readers import _kind
 from .settings import DEFAULT_SETTINGS, Settings
 from .tables import Tables, read_csv, read_workbook
 from .validate import Validator
 from .yamlsource import LocatedDict, TooManyAliasesError, load_yaml
+from .yamlsource import kind_of as _kind
 
 __all__ = [
     "BUILTIN_REGIONS",

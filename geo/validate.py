@@ -16,8 +16,9 @@ from typing import Any
 from .fields import column_token
 from .format import SCENARIO, SECTIONS
 from .model import Actor, Deployment, Event, Figure, Movement, Phase, Place, Region, Scenario, Source
+from .model import partial_date_text as _partial_date_text
 from .personnel import combine
-from .readers import FieldReader, _partial_date_text
+from .readers import FieldReader
 from .settings import NUMBER_FORMATS
 from .yamlsource import LocatedDict, LocatedList
 
@@ -54,7 +55,7 @@ class Validator(FieldReader):
         movements = self.movements(document)
         events = self.events(document)
         regions = self.regions(document)
-        area = self.area(document)
+        area = self.read(document, SCENARIO, SCENARIO.field("area"), "")
         if self.problems:
             return None
         return Scenario(
@@ -72,28 +73,6 @@ class Validator(FieldReader):
             self.number_format,  # type: ignore[arg-type]
             area,
         )
-
-    def area(self, document: LocatedDict) -> tuple[float, float, float, float] | None:
-        """``area: [west, south, east, north]``, in decimal degrees."""
-        value = document.get("area")
-        if value is None:
-            return None
-        how = "write `area: [west, south, east, north]` in decimal degrees, e.g. [-17, 5, 25, 24]"
-        line = document.line_of("area")
-        numbers = value if isinstance(value, list) else []
-        if len(numbers) != 4 or any(isinstance(n, bool) or not isinstance(n, (int, float)) for n in numbers):
-            self.problem(line, "area", f"{value!r} is not a box; {how}")
-            return None
-        west, south, east, north = (float(n) for n in numbers)
-        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-            self.problem(
-                line,
-                "area",
-                f"{[west, south, east, north]} is not a box: west < east within ±180 and south < north "
-                f"within ±90 are needed; {how}",
-            )
-            return None
-        return west, south, east, north
 
     def phases(self, document: LocatedDict) -> list[Phase]:
         phases = []

@@ -158,3 +158,16 @@ class _Builder:
             # A scalar that looks like a date but is not one (2024-13-01): keep the
             # text so the validator reports it against its field.
             return node.value
+
+
+def kind_of(value: Any) -> str:
+    """What a value from the file is, in a message's words: mapping, list, text, null ..."""
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "text"
+    if value is None:
+        return "null"
+    return type(value).__name__
