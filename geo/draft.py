@@ -92,12 +92,12 @@ def _describe(place: GazetteerPlace) -> str:
     return f"{place.name} ({place.country}, {place.feature}, {place.population:,} people)"
 
 
-def _context(reports: list[Report]) -> frozenset[str]:
+def _context(reports: list[Report], settings: Settings) -> frozenset[str]:
     codes = set()
     for report in reports:
         for text in (report.title, *report.paragraphs):
             for sentence in sentences(text):
-                for name in names(sentence):
+                for name in names(sentence, settings=settings):
                     if name.code:
                         codes.add(name.code)
                     elif len({place.country for place in name.candidates}) == 1:
@@ -107,7 +107,7 @@ def _context(reports: list[Report]) -> frozenset[str]:
 
 def draft_from_reports(reports: list[Report], *, settings: Settings = DEFAULT_SETTINGS) -> Draft:
     """Everything the reports name, each item citing its paragraph."""
-    draft = Draft(context=_context(reports))
+    draft = Draft(context=_context(reports, settings))
     for report in reports:
         stem = slug(report.path.stem if report.path else "report")
         ident = _unique(
@@ -125,7 +125,7 @@ def draft_from_reports(reports: list[Report], *, settings: Settings = DEFAULT_SE
 def _read_sentence(
     draft: Draft, sentence: str, cite: str, earlier: list[tuple[str, str]], settings: Settings
 ) -> None:
-    named = names(sentence)
+    named = names(sentence, settings=settings)
     place_ids: list[tuple[Name, str]] = []
     for name in named:
         if name.code:

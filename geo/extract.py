@@ -7,8 +7,9 @@ beyond the sentence.
 - **Nations**: country names, their other names and demonyms (``Nigerien``,
   ``U.S.``), from :mod:`posturemap.geo.countries`.
 - **Places**: runs of capitalised words whose whole run is the primary name
-  of a gazetteer entry: a country, a capital, a town of at least
-  :data:`MIN_POPULATION` people, or of :data:`MIN_POPULATION_AFTER_PREPOSITION`
+  of a gazetteer entry: a country, a capital, an airport, a town of at least
+  :attr:`~posturemap.geo.settings.Settings.draft_min_population` people, or of
+  :attr:`~posturemap.geo.settings.Settings.draft_min_population_after_preposition`
   when a word such as "in" or "near" comes before it.  A person's surname
   that is also a town (``Kurt Campbell``) is not a place: the whole run must
   be the name.
@@ -31,9 +32,8 @@ from functools import cache
 from . import settings as configuration
 from .gazetteer import GazetteerPlace, lookup, normalize
 from .personnel import parse_personnel
+from .settings import DEFAULT_SETTINGS, Settings
 
-MIN_POPULATION = 15_000
-MIN_POPULATION_AFTER_PREPOSITION = 1_000
 #: Words before a name that say it is a place.
 PLACE_PREPOSITIONS = frozenset(
     ("in", "at", "near", "outside", "from", "to", "into", "toward", "towards", "around", "via", "across")
@@ -157,14 +157,15 @@ def _runs(sentence: str) -> list[list[re.Match]]:
     return runs
 
 
-def _credible(place: GazetteerPlace, after_preposition: bool) -> bool:
+def _credible(place: GazetteerPlace, after_preposition: bool, settings: Settings) -> bool:
     if place.feature in ("country", "capital", "airport"):
         return True
-    least = MIN_POPULATION_AFTER_PREPOSITION if after_preposition else MIN_POPULATION
-    return place.population >= least
+    if after_preposition:
+        return place.population >= settings.draft_min_population_after_preposition
+    return place.population >= settings.draft_min_population
 
 
-def names(sentence: str) -> list[Name]:
+def names(sentence: str, *, settings: Settings = DEFAULT_SETTINGS) -> list[Name]:
     """The nations and places a sentence names, in order."""
     found: list[Name] = []
     for run in _runs(sentence):
@@ -181,7 +182,7 @@ def names(sentence: str) -> list[Name]:
         after_preposition = bool(before) and before[-1].lower() in PLACE_PREPOSITIONS
         nation = _nation(text)
         matches = [place for place, primary in lookup(normalize(text)) if primary] if normalize(text) else []
-        credible = tuple(place for place in matches if _credible(place, after_preposition))
+        credible = tuple(place for place in matches if _credible(place, after_preposition, settings))
         countries = [place for place in credible if place.feature == "country"]
         if nation and nation[1]:  # a demonym: a nation, never a place
             found.append(Name(text, start, end, code=nation[0], demonym=True))

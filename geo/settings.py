@@ -226,6 +226,12 @@ class Settings:
     #: Seconds to wait for one Nominatim answer with ``--online``.
     nominatim_timeout_seconds: float = 10.0
 
+    # Drafting from reports (``posturemap draft``)
+    #: A name in a report is a town only if the town has this many people ...
+    draft_min_population: int = 15_000
+    #: ... or this many when "in", "near", "at" and the like come before it.
+    draft_min_population_after_preposition: int = 1_000
+
 
 DEFAULT_SETTINGS = Settings()
 

@@ -113,6 +113,8 @@ class _Cells:
             return None
         if isinstance(raw, dt.datetime):
             raw = raw.date() if raw.time() == dt.time() else raw.isoformat(sep=" ")
+        if isinstance(raw, bool):  # a TRUE/FALSE cell: text, which no field of the format takes as yes/no
+            raw = str(raw).upper()
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
         parser = item.parser
@@ -135,9 +137,10 @@ class _Cells:
 
     def date(self, raw: Any, item: Field, line: int) -> Any:
         text = str(raw)
-        if isinstance(raw, int) or re.fullmatch(r"\d{5}(\.\d+)?", text):
-            number = float(text)
-            if number >= 10_000:  # not a year: Excel's count of days
+        if isinstance(raw, (int, float)) or re.fullmatch(r"\d{5,7}(\.\d+)?", text):
+            number = float(raw) if isinstance(raw, (int, float)) else float(text)
+            # Not a year but Excel's count of days, up to its last date (9999-12-31).
+            if 10_000 <= number <= 2_958_465:
                 as_date = _EXCEL_EPOCH + dt.timedelta(days=int(number))
                 self.problem(
                     line,

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from posturemap.cli import main
 from posturemap.geo.draft import CHOOSE_DATE, draft_scenario
+from posturemap.geo.errors import ScenarioError
 from posturemap.geo.reports import parse_html, parse_report, read_report, sentences
 from posturemap.geo.scenario import load_scenario
 
@@ -190,3 +193,27 @@ def test_hostile_report_text_stays_data(tmp_path):
     )
     document = yaml.safe_load(chosen(draft_scenario([str(report)])))
     assert document["title"].startswith("Draft: ") and len(document["phases"]) == 2
+
+
+WORDS = st.sampled_from(
+    [
+        *("about", "some", "over", "1,000", "100", "2024", "May", "15", "troops", "soldiers", "French"),
+        *("U.S.", "Niamey", "Gao", "Chad", "in", "near", "the", "a", "thousand", ".", ",", "\n", "\n\n"),
+        *("Washington", "Nigerien", "forces", "on", "#", ":", "'", '"', "\\", "{", "}", "[", "- ", "\u2028"),
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(WORDS, st.text(max_size=6)), max_size=60))
+def test_any_report_gives_a_draft_that_validates_once_phases_are_chosen(tmp_path, words):
+    report = tmp_path / "report.txt"
+    report.write_text(" ".join(words) + " end.", encoding="utf-8")
+    path = tmp_path / "draft.yaml"
+    try:
+        text = draft_scenario([str(report)])
+    except ScenarioError as error:  # a report refused as a whole (binary, no text): one clean line
+        assert all(str(problem).startswith(str(report)) for problem in error.problems)
+        return
+    path.write_text(chosen(text), encoding="utf-8")
+    load_scenario(path)

@@ -216,3 +216,26 @@ def test_any_table_text_is_loaded_or_refused_cleanly(tmp_path, text):
     except ScenarioError as error:
         assert error.problems
         assert all(str(p).startswith((str(path), str(tmp_path / "deployments.csv"))) for p in error.problems)
+
+
+cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(string.ascii_letters + string.digits + string.punctuation + " é;", max_size=12),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(cells, min_size=0, max_size=8), max_size=5), st.sampled_from(sorted(MINIMAL_SHEETS)))
+def test_any_workbook_cells_are_loaded_or_refused_cleanly(tmp_path, rows, sheet):
+    sheets = dict(MINIMAL_SHEETS)
+    sheets[sheet] = [*MINIMAL_SHEETS[sheet][:1], *rows]
+    path = workbook(tmp_path, sheets)
+    try:
+        load_scenario(path)
+    except ScenarioError as error:
+        assert error.problems
+        assert all(str(problem).startswith(str(path)) for problem in error.problems)
