@@ -124,6 +124,14 @@ class _Cells:
             return raw.isoformat()
         if parser in ("citations", "countries", "bbox"):
             parts = [part.strip() for part in str(raw).split(";")]
+            if parser != "bbox" and any("," in part for part in parts):
+                self.problem(
+                    line,
+                    item.name,
+                    f"{raw!r}: separate the items of a table cell with ';', not ',' "
+                    f"(e.g. `{'report#2; memo' if parser == 'citations' else 'ML; NE'}`)",
+                )
+                return None
             if parser == "bbox":
                 parts = [_number(part) for part in parts]
             return _located_list([part for part in parts if part != ""], line)
@@ -190,7 +198,8 @@ def rows_to_records(
         )
         return _located_list([], 1)
     header_line, header = rows[0]
-    names = [str(name).strip() if name is not None else "" for name in header]
+    # Header names as spreadsheets write them: "Personnel " is the `personnel` column.
+    names = [str(name).strip().lower() if name is not None else "" for name in header]
     columns: dict[int, Field] = {}
     for index, name in enumerate(names):
         if not name:

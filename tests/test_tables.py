@@ -239,3 +239,13 @@ def test_any_workbook_cells_are_loaded_or_refused_cleanly(tmp_path, rows, sheet)
     except ScenarioError as error:
         assert error.problems
         assert all(str(problem).startswith(str(path)) for problem in error.problems)
+
+
+def test_headers_in_any_case_and_commas_between_sources(tmp_path):
+    rows = "Actor,Place,Phase,Personnel ,Status,Sources\n" + 'us,niamey,before,100,,"report#2, report"\n'
+    rows += "us,niamey,after,0,withdrawn,report\n"
+    (problem,) = problems_of(minimal_with_csv(tmp_path, rows))
+    assert problem == (
+        f"{tmp_path / 'deployments.csv'}:2: sources: 'report#2, report': separate the items of a table cell "
+        "with ';', not ',' (e.g. `report#2; memo`)"
+    )
