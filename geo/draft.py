@@ -12,6 +12,7 @@ tell apart or a month given without a year.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +21,13 @@ import yaml
 
 from .countries import countries
 from .errors import printable
-from .extract import Name, dates, figures, names, slug
+from .extract import PLACE_PREPOSITIONS, Name, dates, figures, names, slug
 from .gazetteer import GazetteerPlace
 from .reports import Report, sentences
 from .settings import DEFAULT_SETTINGS, Settings
 
+#: Words before a place that make it where someone spoke, not where forces are.
+_ATTRIBUTION = re.compile(r"\b(?:according to|said|says|told|announced|officials?|spokes\w*)\b", re.I)
 #: What a person replaces before the draft validates: the phases' dates.
 CHOOSE_DATE = "CHOOSE-YYYY-MM-DD"
 _KINDS = {"country": "country", "capital": "capital", "city": "city", "airport": "airbase"}
@@ -57,7 +60,7 @@ class Draft:
     deployments: dict[tuple[str, str], _Deployment] = field(default_factory=dict)
     events: list[tuple[str, str, str | None, str]] = field(default_factory=list)  # date, text, place, cite
     comments: dict[str, list[str]] = field(default_factory=dict)  # section -> comment lines
-    #: Countries the reports name, nations or places (titles included), to tell namesakes apart.
+    #: Countries the reports name as nations (titles included), to tell namesakes apart.
     context: frozenset[str] = frozenset()
 
 
@@ -78,7 +81,19 @@ def _choose(
     Clearly: at least ``population_dominance`` squared times as many people as
     the next (Naples, Italy over Naples, Florida), or, failing that, the only
     one in a country the reports name (Gao in Mali, for reports about Mali).
+    A town smaller than ``draft_min_population`` (found after "in", "at" ...)
+    counts only in a country the reports name.
     """
+    if context:
+        # A small town counts only in a country the reports name: "at Madama" in a report on
+        # Niger is not the Madama of another continent.
+        candidates = tuple(
+            place
+            for place in candidates
+            if place.country in context
+            or place.feature in ("capital", "airport")
+            or place.population >= settings.draft_min_population
+        )
     for pool in (candidates, tuple(place for place in candidates if place.country in context)):
         ranked = sorted(pool, key=lambda place: (-place.population, place.geonameid))
         if len(ranked) == 1:
@@ -100,8 +115,6 @@ def _context(reports: list[Report], settings: Settings) -> frozenset[str]:
                 for name in names(sentence, settings=settings):
                     if name.code:
                         codes.add(name.code)
-                    elif len({place.country for place in name.candidates}) == 1:
-                        codes.add(name.candidates[0].country)
     return frozenset(codes)
 
 
@@ -127,6 +140,7 @@ def _read_sentence(
 ) -> None:
     named = names(sentence, settings=settings)
     place_ids: list[tuple[Name, str]] = []
+    unresolved: list[str] = []
     for name in named:
         if name.code:
             actor_id = slug(countries()[name.code].name) if name.code in countries() else slug(name.code)
@@ -140,6 +154,7 @@ def _read_sentence(
             line = f"{name.text!r} ({cite}) may be any of: {listed}{more}"
             if line not in draft.comments.setdefault("places", []):
                 draft.comments["places"].append(line)
+            unresolved.append(name.text)
             continue
         if place is None:
             continue
@@ -154,21 +169,20 @@ def _read_sentence(
     for figure in figures(sentence):
         if any(found.split()[-1] == figure.text.split()[0] for found in dated):
             continue  # "30 January 2025 the last soldiers": the number is the date's year
-        place = _place_for(figure, place_ids)
-        place_country = next((p.place.country for p in draft.places.values() if p.id == place), None)
-        actor_code = _actor_for(figure, named, place_country)
+        country_of = {known.id: known.place.country for known in draft.places.values()}
+        actor_code, place, from_paragraph = _who_and_where(
+            sentence, figure, named, place_ids, country_of, earlier
+        )
         actor = draft.actors[actor_code][0] if actor_code else None
-        from_paragraph = False
-        if place is None and actor_code:
-            # Named earlier in the paragraph ("... troops from Niger. The partnership included ...").
-            others = [ident for ident, country in earlier if country != actor_code]
-            place, from_paragraph = (others[-1], True) if others else (None, False)
+        if from_paragraph and unresolved:
+            place = None  # the sentence's own place may be the ambiguous one
         if actor is None or place is None:
             missing = " and ".join(
                 what for what, value in (("nation", actor), ("place", place)) if value is None
             )
+            ambiguous = f" (it names {', '.join(map(repr, unresolved))}: see places)" if unresolved else ""
             draft.comments.setdefault("deployments", []).append(
-                f"{figure.text!r} ({cite}): the sentence names no {missing} for it: {sentence}"
+                f"{figure.text!r} ({cite}): no {missing} for it in the sentence{ambiguous}: {sentence}"
             )
             continue
         record = draft.deployments.setdefault((actor, place), _Deployment(actor, place))
@@ -194,21 +208,55 @@ def _read_sentence(
         draft.events.append((found.date, sentence, single.pop() if len(single) == 1 else None, cite))
 
 
-def _actor_for(figure, named: list[Name], place_country: str | None) -> str | None:
-    """The nation a figure's wording names, else the nearest one in the sentence but the place's own."""
+def _who_and_where(
+    sentence: str,
+    figure,
+    named: list[Name],
+    place_ids: list[tuple[Name, str]],
+    country_of: dict[str, str],
+    earlier: list[tuple[str, str]],
+) -> tuple[str | None, str | None, bool]:
+    """A figure's nation, its place, and whether the place comes from earlier in the paragraph.
+
+    The nation is the one the figure's wording names ("1,000 U.S. troops"); else
+    the nearest named before it that is not a location ("France sent 4,000
+    troops", not "based in Chad ... 100 forces"); else one named after it
+    with "from". The place is the first named after the figure, else the
+    nearest before it, but not where someone spoke ("according to officials in
+    Paris"); else the last named earlier in the paragraph outside the nation's
+    own country.
+    """
+    after = [(name, ident) for name, ident in place_ids if name.start >= figure.end]
+    before = [(name, ident) for name, ident in reversed(place_ids) if name.end <= figure.start]
+    first_place = (after or before or [(None, None)])[0][1]
     nations = [name for name in named if name.code]
+
+    def preceded_by(name: Name, words: frozenset[str]) -> bool:
+        previous = sentence[: name.start].split()
+        return bool(previous) and previous[-1].lower() in words
+
     inside = [name for name in nations if figure.start <= name.start < figure.end]
-    if inside:
-        return inside[0].code
-    others = [name for name in nations if name.code != place_country]
-    others.sort(key=lambda name: min(abs(name.start - figure.end), abs(name.end - figure.start)))
-    return others[0].code if others else None
-
-
-def _place_for(figure, place_ids: list[tuple[Name, str]]) -> str | None:
-    after = [ident for name, ident in place_ids if name.start >= figure.end]
-    before = [ident for name, ident in place_ids if name.end <= figure.start]
-    return after[0] if after else (before[-1] if before else None)
+    subjects = [
+        name
+        for name in reversed(nations)
+        if name.end <= figure.start
+        and not preceded_by(name, PLACE_PREPOSITIONS)
+        and name.code != country_of.get(first_place or "")
+    ]
+    origins = [
+        name for name in nations if name.start >= figure.end and preceded_by(name, frozenset({"from"}))
+    ]
+    chosen = (inside or subjects or origins or [None])[0]
+    actor = chosen.code if chosen else None
+    for name, ident in after + before:
+        if not _ATTRIBUTION.search(sentence[max(0, name.start - 40) : name.start]):
+            return actor, ident, False
+    if actor is not None:
+        # Named earlier in the paragraph ("... troops from Niger. The partnership included ...").
+        others = [ident for ident, country in earlier if country != actor]
+        if others:
+            return actor, others[-1], True
+    return actor, None, False
 
 
 def _scalar(value: object) -> str:

@@ -42,6 +42,8 @@ PLACE_PREPOSITIONS = frozenset(
 FORCE_NOUNS = frozenset(configuration.PERSONNEL_NOUNS) - {"people", "men", "women", "staff", "members"}
 #: Short names of nations written in capitals, which other texts use for other things.
 SHORT_NATION_NAMES = {"US": "US", "USA": "US", "UK": "GB", "UAE": "AE", "DRC": "CD"}
+#: Names of nations that the country data does not list.
+NATION_ALIASES = {"britain": "GB"}
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 _MONTHS["sept"] = 9
@@ -119,6 +121,8 @@ def nation_names() -> dict[str, tuple[str, bool]]:
         if country.demonym:
             for form in (country.demonym, country.demonym + "s"):
                 names.setdefault(normalize(form), (code, True))
+    for alias, code in NATION_ALIASES.items():
+        names.setdefault(alias, (code, False))
     return names
 
 

@@ -24,7 +24,11 @@ REPORTS = Path(__file__).parent / "reports"
 OWN = {
     "drawdown_mali.txt": {
         "places": {"Gao", "Timbuktu", "Niamey", "Niger", "Chad", "Ménaka"},
-        "figures": {("about 2,400 French soldiers", 1), ("roughly 400 French troops", 2)},
+        "figures": {
+            ("about 2,400 French soldiers", 1),
+            ("roughly 400 French troops", 2),
+            ("a few hundred soldiers", 3),  # whose, the text does not say: a comment
+        },
     },
     "sahel_rotation.txt": {
         "places": {"Niger", "Tillia", "Tahoua", "Niamey", "Agadez", "Bamako", "Timbuktu"},
@@ -34,6 +38,27 @@ OWN = {
             ("some 350 Italian soldiers", 2),
             ("1,100 U.S. troops", 3),
             ("Several hundred Russian instructors", 4),
+        },
+    },
+    # Written after the rest of `draft` to try it on a text it had not seen; what it
+    # cannot attach (a nation or place the sentence leaves open) stays a comment.
+    "barkhane_notes.txt": {
+        "places": {
+            "France",
+            "Mali",
+            "Niger",
+            "Chad",
+            "Burkina Faso",
+            "Mauritania",
+            "N'Djamena",
+            "Gao",
+            "Paris",
+        },
+        "figures": {
+            ("about 4,000 troops", 1),
+            ("some 5,100 soldiers", 1),
+            ("roughly 90 personnel", 2),
+            ("Up to 2,500 French troops", 3),
         },
     },
     "chad_html.html": {
@@ -158,6 +183,8 @@ def test_own_reports_most_places_and_figures_found_and_nothing_invented(name):
     found_places = {place["name"] for place in document["places"]}
     assert len(expected["places"] & found_places) >= 0.8 * len(expected["places"]), found_places
     found_figures = {(wording, int(citation.partition("#")[2])) for wording, citation in figures_of(document)}
+    # A figure whose nation or place the sentence leaves open is still shown, as a comment with its anchor.
+    found_figures |= {(w, int(n)) for w, n in re.findall(rf"# not added: '([^']+)' \({source}#(\d+)\)", text)}
     assert len(expected["figures"] & found_figures) >= 0.8 * len(expected["figures"]), found_figures
     assert found_figures <= expected["figures"], "a figure that is not a force figure of the report"
     assert_invents_nothing(text, document, reports)
