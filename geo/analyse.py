@@ -184,7 +184,7 @@ def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
         {
             code
             for code in sites["country"].dropna()
-            if countries().get(code) and countries()[code].geometry is not None
+            if countries().get(code) and countries()[code].drawn is not None
         }
     )
     # One grouping instead of a filter per country, phase and actor.
@@ -202,7 +202,8 @@ def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
                 row[phase_actor_column(phase.id, actor.id)] = (
                     int(by_actor[actor.id]) if present_here else None
                 )
-        row["geometry"] = countries()[code].geometry
+        # As drawn (simplified 1:10m): the 1:10m outline would make every file and page heavy.
+        row["geometry"] = countries()[code].drawn
         rows.append(row)
     counts = tuple(column for column in rows[0] if column.startswith("personnel_")) if rows else ()
     return records_frame(rows, ["id", "country", "name"], counts=counts)

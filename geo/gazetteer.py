@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import settings
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 _FOLD = str.maketrans(
     {"ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ŀ": "l"}
 )
@@ -142,6 +142,7 @@ def _build(target: Path) -> None:
         connection.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?)", place_rows)
         connection.executemany("INSERT INTO names VALUES (?,?,?)", name_rows)
         connection.execute("CREATE INDEX names_key ON names (key)")
+        connection.execute("CREATE INDEX places_lat ON places (lat)")
         connection.execute("INSERT INTO meta VALUES ('format', ?)", (str(INDEX_FORMAT),))
         connection.commit()
     finally:
@@ -189,3 +190,40 @@ def keys_near(key: str, limit: int = 20000) -> list[tuple[str, str, str]]:
         )
         .fetchall()
     )
+
+
+def nearest_place(
+    lon: float, lat: float, *, within_km: float, exclude: int | None = None
+) -> GazetteerPlace | None:
+    """The town or city nearest to a point, if one lies closer than ``within_km``.
+
+    Countries are not places here.  ``exclude`` is a geonameid to leave out.
+    """
+    import math
+
+    half_lat = within_km / 110.574
+    half_lon = within_km / (111.320 * max(math.cos(math.radians(lat)), 0.01))
+    rows = (
+        open_index()
+        .execute(
+            "SELECT id, name, country, lat, lon, population, feature FROM places "
+            "WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? AND feature != 'country' AND id != ?",
+            (
+                lat - half_lat,
+                lat + half_lat,
+                lon - half_lon,
+                lon + half_lon,
+                -1 if exclude is None else exclude,
+            ),
+        )
+        .fetchall()
+    )
+    best, best_km = None, within_km
+    for row in sorted(rows):
+        place = GazetteerPlace(*row)
+        east = (place.lon - lon) * 111.320 * math.cos(math.radians(lat))
+        north = (place.lat - lat) * 110.574
+        km = math.hypot(east, north)
+        if km < best_km:
+            best, best_km = place, km
+    return best

@@ -155,3 +155,29 @@ def nominatim_server() -> tuple[str | None, str]:
         return None, "https"
     parts = urlsplit(explicit if "://" in explicit else f"https://{explicit}")
     return (parts.netloc + parts.path).rstrip("/"), parts.scheme
+
+
+# --- Countries and the basemap ----------------------------------------------
+#: A point closer than this to another country's 1:10m outline cannot be placed
+#: in one country from the outlines alone: Natural Earth's 1:10m borders are
+#: drawn to about a kilometre, and a town's published point is its centre, not
+#: its edge.  Such a place gets ``country_certain: false`` and a warning, unless
+#: its ``country:`` or a gazetteer place nearer to it than the border decides.
+#: 2 km, not 1: with 1 km, 0.3% of GeoNames towns were still wrong without a
+#: flag (``bench/borders.py``), towns more than a kilometre across the line.
+BORDER_UNCERTAINTY_KM: float = 2.0
+#: A point in no outline (a coastal town the coastline leaves at sea) gets the
+#: nearest country within this distance.
+NEAREST_COUNTRY_KM: float = 25.0
+#: The 1:10m arcs are simplified by this many degrees for drawing (about 2 km).
+BASEMAP_DRAW_TOLERANCE_DEGREES: float = 0.02
+#: Areas that Natural Earth 4.1.0's admin-0 outlines draw as part of the country
+#: that controls them, while ISO 3166 and GeoNames file them under another:
+#: (name, code drawn, code claimed, (west, south, east, north)).  A point inside
+#: the box and inside the drawn country's outline is uncertain between the two,
+#: and no gazetteer place decides it: the scenario's ``country:`` must.
+DISPUTED_AREAS: tuple[tuple[str, str, str, tuple[float, float, float, float]], ...] = (
+    ("Crimea", "RU", "UA", (32.4, 44.3, 36.7, 46.3)),
+    # South of 27°40′N, the internationally recognised Morocco–Western Sahara line.
+    ("Western Sahara", "MA", "EH", (-17.3, 20.7, -8.6, 27.6667)),
+)

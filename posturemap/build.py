@@ -135,6 +135,9 @@ def build(
     out = Path(out)
     _check_target(out)
     data = prepare(path, online=online, progress=progress)
+    # Said, not refused: a place near a border whose country nothing decided.
+    for warning in data.warnings:
+        print(warning, file=sys.stderr)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:

@@ -101,7 +101,13 @@ def _validate(args) -> int:
     status = EXIT_OK
     for path in args.scenarios:
         try:
-            scenario = load_scenario(path) if args.no_geocode else prepare(path).scenario
+            if args.no_geocode:
+                scenario = load_scenario(path)
+            else:
+                data = prepare(path)
+                scenario = data.scenario
+                for warning in data.warnings:
+                    print(warning, file=sys.stderr)
         except ScenarioError as error:
             print(error, file=sys.stderr)
             status = EXIT_BAD_INPUT
