@@ -43,6 +43,18 @@ def _parser() -> argparse.ArgumentParser:
         help="add a tile basemap from xyzservices, e.g. OpenStreetMap.Mapnik "
         "(the pages then load tiles from the network)",
     )
+    build.add_argument(
+        "--map-width",
+        type=int,
+        default=1200,
+        metavar="PX",
+        help="width of map.png in pixels (default: 1200); map.svg and map.pdf are drawn alike",
+    )
+    build.add_argument(
+        "--all-phases",
+        action="store_true",
+        help="draw every phase in map.png/.svg/.pdf (default: the first and the last)",
+    )
     common(build)
 
     validate = commands.add_parser("validate", help="check scenario files and report every problem")
@@ -89,7 +101,18 @@ def _build(args) -> int:
                 file=sys.stderr,
             )
             return EXIT_BAD_INPUT
-    files = build(args.scenario, args.out, online=args.online, tiles=tiles, progress=terminal_progress)
+    if not 300 <= args.map_width <= 10000:
+        print(f"posturemap: --map-width: {args.map_width} px is not between 300 and 10000", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    files = build(
+        args.scenario,
+        args.out,
+        online=args.online,
+        tiles=tiles,
+        progress=terminal_progress,
+        map_width=args.map_width,
+        all_phases=args.all_phases,
+    )
     print(f"wrote {len(files)} files to {args.out}/ (open {args.out}/index.html)")
     return EXIT_OK
 
