@@ -390,8 +390,11 @@ def _box_of(artist, renderer) -> _Box:
 
 
 def _label_text(sites, place: str, actors_shown: int) -> str:
+    """A place's name, then its figure per actor (none with ``actors_shown`` 0)."""
     rows = sites[sites["place"] == place]
     lines = [rows["name"].iloc[0]]
+    if actors_shown == 0:
+        return lines[0]
     for actor_name, status, personnel, text in zip(
         rows["actor_name"], rows["status"], rows["personnel"], rows["personnel_text"], strict=True
     ):
@@ -434,7 +437,8 @@ def _label_places(axis, sites, circles, obstacles: list[_Box], renderer, style: 
     note = axis.text(
         0.99,
         0.01,
-        f"{len(places)} of {len(places)} names left out for room; all in index.html",
+        f"{len(places)} by name only, {len(places)} left out of {len(places)} places, for room; "
+        "all in index.html",
         transform=axis.transAxes,
         ha="right",
         fontsize=7,
@@ -442,13 +446,13 @@ def _label_places(axis, sites, circles, obstacles: list[_Box], renderer, style: 
         zorder=6,
     )
     placed: list[_Box] = [_box_of(note, renderer).room()]
-    left_out: list[str] = []
     inverse = axis.transData.inverted()
-    for place in places:
+
+    def place_label(place: str, words: str) -> bool:
         text = axis.text(
             0,
             0,
-            _label_text(sites, place, actors_shown),
+            words,
             fontsize=_LABEL_SIZE,
             color=style.label_color,
             ha="left",
@@ -459,7 +463,6 @@ def _label_places(axis, sites, circles, obstacles: list[_Box], renderer, style: 
         size = _box_of(text, renderer)
         width, height = size.x1 - size.x0, size.y1 - size.y0
         radius, (x, y) = reach[place]
-        chosen = None
         for ring, box in _candidates(x, y, radius, width, height):
             padded = box.room()
             if (
@@ -467,21 +470,26 @@ def _label_places(axis, sites, circles, obstacles: list[_Box], renderer, style: 
                 and not any(padded.overlaps(other) for other in placed + obstacles)
                 and not any(padded.hits_circle(*circle) for circle in circles)
             ):
-                chosen = (ring, box)
-                break
-        if chosen is None:
-            # No free spot: leave the name out rather than cover another (the page has it).
-            text.remove()
-            left_out.append(place)
-            continue
-        ring, box = chosen
-        text.set_position(inverse.transform((box.x0, box.y0)))
-        text.set_bbox({"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
-        placed.append(box)
-        if ring > 0:
-            _leader(axis, inverse, (x, y), radius, box, style)
+                text.set_position(inverse.transform((box.x0, box.y0)))
+                text.set_bbox({"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+                placed.append(box)
+                if ring > 0:
+                    _leader(axis, inverse, (x, y), radius, box, style)
+                return True
+        text.remove()
+        return False
+
+    # Full labels first; a place with no room for its figures gets its name alone;
+    # with no room for that either, it is left out rather than cover another.
+    shortened = [place for place in places if not place_label(place, _label_text(sites, place, actors_shown))]
+    left_out = [place for place in shortened if not place_label(place, _label_text(sites, place, 0))]
+    missing = []
+    if len(shortened) > len(left_out):
+        missing.append(f"{len(shortened) - len(left_out)} by name only")
     if left_out:
-        note.set_text(f"{len(left_out)} of {len(places)} names left out for room; all in index.html")
+        missing.append(f"{len(left_out)} left out")
+    if missing:
+        note.set_text(f"{', '.join(missing)} of {len(places)} places, for room; all in index.html")
         note.set_bbox({"boxstyle": "square,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
     else:
         note.remove()
