@@ -116,7 +116,8 @@ def _km_distances(lon: float, lat: float, parts: list[BaseGeometry], radius_km: 
     return result
 
 
-def _fix(lon: float, lat: float, distances: dict[str, float], border_km: float) -> CountryFix:
+def _fix(distances: dict[str, float], border_km: float) -> CountryFix:
+    """The fix from each nearby country's distance in km (0 for the ones holding the point)."""
     inside = sorted(code for code, km in distances.items() if km == 0)
     ranked = sorted(distances.items(), key=lambda item: (item[1], item[0]))
     if inside:
@@ -199,7 +200,7 @@ def locate_countries(lons, lats, *, border_km: float | None = None) -> list[Coun
             distances[code] = min(km, distances.get(code, math.inf))
         for code in held:
             distances[code] = 0.0
-        fixes.append(_fix(lon, lat, distances, border_km))
+        fixes.append(_fix(distances, border_km))
     return [_disputed(fix, float(lon), float(lat)) for fix, lon, lat in zip(fixes, lons, lats, strict=True)]
 
 

@@ -511,12 +511,10 @@ def _leader(axis, inverse, center: tuple[float, float], radius: float, box: _Box
 def _label_countries(axis, countries, circles, obstacles: list[_Box], renderer) -> None:
     """Country names at their label points, only where they cover nothing else."""
     frame = _box_of(axis.patch, renderer).grow(-4)
-    inverse = axis.transData.inverted()
     # Planar degrees on purpose: the area only orders the names, biggest country first.
     areas = [geometry.area for geometry in countries.geometry]
     order = countries.assign(_area=areas).sort_values(["_area", "code"], ascending=[False, True])
     for name, lon, lat in zip(order["name"], order["label_lon"], order["label_lat"], strict=True):
-        _x, _y = axis.transData.transform((lon, lat))
         text = axis.text(
             lon, lat, name.upper(), fontsize=6.5, color="#8a8373", ha="center", va="center", zorder=1.8
         )
@@ -530,7 +528,6 @@ def _label_countries(axis, countries, circles, obstacles: list[_Box], renderer) 
             text.remove()
             continue
         obstacles.append(box)
-    del inverse
 
 
 def _round_length(limit_km: float) -> float:
