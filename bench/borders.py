@@ -70,8 +70,11 @@ def measure(picked: list[dict], *, border_km: float) -> dict:
     from posturemap.geo.borders import locate_countries, settle_by_gazetteer
 
     started = time.perf_counter()
+    from posturemap.geo.settings import DEFAULT_SETTINGS
+
+    settings = replace(DEFAULT_SETTINGS, border_uncertainty_km=border_km)
     fixes = locate_countries(
-        [row["lon"] for row in picked], [row["lat"] for row in picked], border_km=border_km
+        [row["lon"] for row in picked], [row["lat"] for row in picked], settings=settings
     )
     outline_seconds = time.perf_counter() - started
     result = {}
@@ -110,10 +113,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--no-save", action="store_true")
     options = parser.parse_args(argv)
-    from posturemap.geo import settings
     from posturemap.geo.countries import countries
+    from posturemap.geo.settings import DEFAULT_SETTINGS
 
-    border_km = settings.BORDER_UNCERTAINTY_KM if options.border_km is None else options.border_km
+    border_km = DEFAULT_SETTINGS.border_uncertainty_km if options.border_km is None else options.border_km
     countries()  # load the outlines before timing
     rows = towns()
     africa = {row["country"] for row in rows if row["country"] in _african_codes()}

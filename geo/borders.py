@@ -1,7 +1,7 @@
 """Which country a point lies in, and whether the outlines can say so.
 
 Natural Earth's 1:10m outlines are drawn to about a kilometre.  A point farther
-than :data:`settings.BORDER_UNCERTAINTY_KM` from every other country is placed
+than :attr:`Settings.border_uncertainty_km` from every other country is placed
 by the outlines alone.  A point closer than that to another country is
 *uncertain* between them; :func:`settle_by_gazetteer` can still decide it when
 a gazetteer place lies nearer to the point than the border does (the point is
@@ -21,7 +21,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from . import settings
+from .settings import DEFAULT_SETTINGS, DISPUTED_AREAS, Settings
 
 _KM_PER_DEGREE_LAT = 110.574
 _KM_PER_DEGREE_LON = 111.320
@@ -38,7 +38,7 @@ class CountryFix:
         None on no country's land and not near one.
     certain : bool
         False when another country's outline lies within
-        :data:`settings.BORDER_UNCERTAINTY_KM` and nothing else decided.
+        :attr:`Settings.border_uncertainty_km` and nothing else decided.
     candidates : tuple of str
         Every country within that distance (with ``code``), sorted; one when certain by outline.
     border_km : float or None
@@ -116,13 +116,13 @@ def _km_distances(lon: float, lat: float, parts: list[BaseGeometry], radius_km: 
     return result
 
 
-def _fix(distances: dict[str, float], border_km: float) -> CountryFix:
+def _fix(distances: dict[str, float], border_km: float, nearest_km: float) -> CountryFix:
     """The fix from each nearby country's distance in km (0 for the ones holding the point)."""
     inside = sorted(code for code, km in distances.items() if km == 0)
     ranked = sorted(distances.items(), key=lambda item: (item[1], item[0]))
     if inside:
         code = inside[0]
-    elif ranked and ranked[0][1] <= settings.NEAREST_COUNTRY_KM:
+    elif ranked and ranked[0][1] <= nearest_km:
         code = ranked[0][0]
     else:
         return CountryFix(None, True, (), None, "none")
@@ -140,16 +140,17 @@ def _fix(distances: dict[str, float], border_km: float) -> CountryFix:
     )
 
 
-def locate_countries(lons, lats, *, border_km: float | None = None) -> list[CountryFix]:
+def locate_countries(lons, lats, *, settings: Settings = DEFAULT_SETTINGS) -> list[CountryFix]:
     """The country of each point from the 1:10m outlines, with whether the outlines can tell.
 
     Parameters
     ----------
     lons, lats : array-like of float
         The points, in degrees.
-    border_km : float, optional
-        How close another country must be to make a point uncertain
-        (default :data:`settings.BORDER_UNCERTAINTY_KM`).
+    settings : Settings, optional
+        ``border_uncertainty_km``: how close another country must be to make a
+        point uncertain; ``nearest_country_km``: how far a point in no outline
+        may lie from the country it is given.
 
     Examples
     --------
@@ -157,7 +158,7 @@ def locate_countries(lons, lats, *, border_km: float | None = None) -> list[Coun
     >>> fix.code, fix.certain
     ('NE', True)
     """
-    border_km = settings.BORDER_UNCERTAINTY_KM if border_km is None else border_km
+    border_km, nearest_km = settings.border_uncertainty_km, settings.nearest_country_km
     lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
     tree, codes, geometries = _parts()
     points = shapely.points(lons, lats)
@@ -187,7 +188,7 @@ def locate_countries(lons, lats, *, border_km: float | None = None) -> list[Coun
             [code] = held
             fixes.append(CountryFix(code, True, (code,), None, "outline"))
             continue
-        radius = border_km if held else settings.NEAREST_COUNTRY_KM + border_km
+        radius = border_km if held else nearest_km + border_km
         if held:
             parts = sorted(nearby.get(index, ()))
         else:
@@ -200,12 +201,12 @@ def locate_countries(lons, lats, *, border_km: float | None = None) -> list[Coun
             distances[code] = min(km, distances.get(code, math.inf))
         for code in held:
             distances[code] = 0.0
-        fixes.append(_fix(distances, border_km))
+        fixes.append(_fix(distances, border_km, nearest_km))
     return [_disputed(fix, float(lon), float(lat)) for fix, lon, lat in zip(fixes, lons, lats, strict=True)]
 
 
 def _disputed(fix: CountryFix, lon: float, lat: float) -> CountryFix:
-    for name, drawn_as, claimed_by, (west, south, east, north) in settings.DISPUTED_AREAS:
+    for name, drawn_as, claimed_by, (west, south, east, north) in DISPUTED_AREAS:
         if fix.code == drawn_as and west <= lon <= east and south <= lat <= north:
             candidates = tuple(sorted({*fix.candidates, drawn_as, claimed_by}))
             return replace(fix, certain=False, candidates=candidates, decided_by="none", disputed=name)

@@ -29,8 +29,8 @@ import shapely
 import shapely.ops
 from shapely.geometry.base import BaseGeometry
 
-from . import settings
 from .borders import CountryFix, locate_countries
+from .settings import BASEMAP_DRAW_TOLERANCE_DEGREES, DEFAULT_SETTINGS, Settings, cache_dir
 
 __all__ = [
     "Country",
@@ -67,7 +67,7 @@ def _decode() -> dict[str, list[tuple[str | None, str, bytes]]]:
 
     outlines = topojson.read_packaged(COUNTRIES_FILE)
     physical = topojson.read_packaged(PHYSICAL_FILE)
-    tolerance = settings.BASEMAP_DRAW_TOLERANCE_DEGREES
+    tolerance = BASEMAP_DRAW_TOLERANCE_DEGREES
 
     def rows(topology: dict, name: str, *, simplify: float = 0.0) -> list[tuple[str | None, str, bytes]]:
         return [
@@ -144,8 +144,8 @@ def _basemap() -> dict[str, list[tuple[str | None, str, BaseGeometry]]]:
     digest = hashlib.sha256()
     for name in (COUNTRIES_FILE, PHYSICAL_FILE):
         digest.update(resources.files("posturemap.data").joinpath(name).read_bytes())
-    key = f"{digest.hexdigest()[:16]}-{settings.BASEMAP_DRAW_TOLERANCE_DEGREES}-v{_CACHE_FORMAT}"
-    path = settings.cache_dir() / f"basemap-{key}.pickle"
+    key = f"{digest.hexdigest()[:16]}-{BASEMAP_DRAW_TOLERANCE_DEGREES}-v{_CACHE_FORMAT}"
+    path = cache_dir() / f"basemap-{key}.pickle"
     decoded = None
     if path.exists():
         try:
@@ -273,17 +273,17 @@ def physical_frame():
     )
 
 
-def countries_at(lons, lats) -> list[str | None]:
+def countries_at(lons, lats, *, settings: Settings = DEFAULT_SETTINGS) -> list[str | None]:
     """ISO codes of the countries holding each point, from the 1:10m outlines.
 
     A point at sea gets the nearest country within
-    :data:`settings.NEAREST_COUNTRY_KM`, else None.  See
+    :attr:`Settings.nearest_country_km`, else None.  See
     :func:`~posturemap.geo.borders.locate_countries` for whether the answer is
     certain near a border.
     """
-    return [fix.code for fix in locate_countries(lons, lats)]
+    return [fix.code for fix in locate_countries(lons, lats, settings=settings)]
 
 
-def country_at(lon: float, lat: float) -> str | None:
+def country_at(lon: float, lat: float, *, settings: Settings = DEFAULT_SETTINGS) -> str | None:
     """ISO code of the country holding the point (see :func:`countries_at`)."""
-    return countries_at([lon], [lat])[0]
+    return countries_at([lon], [lat], settings=settings)[0]

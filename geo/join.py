@@ -24,11 +24,10 @@ from .errors import Problem, ScenarioError
 from .geocode import ResolvedPlace, distance_km
 from .regions import region_geometry, sahel_band
 from .scenario import Scenario
+from .settings import DEFAULT_SETTINGS, Settings
 
 CRS = "EPSG:4326"
 _GEOD = Geod(ellps="WGS84")
-#: A place's declared country may miss its polygon by this much (coarse outlines).
-COUNTRY_TOLERANCE_DEGREES = 0.5
 
 
 @dataclass(frozen=True)
@@ -51,8 +50,15 @@ def _refs(refs) -> list[str]:
 PERSONNEL_COLUMNS = ("personnel", "personnel_min", "personnel_max")
 
 
-def _personnel(personnel) -> dict:
-    """The personnel columns every layer shares: estimate, wording, range."""
+def _personnel(personnel, *, status: str = "active") -> dict:
+    """The personnel columns every layer shares: estimate, wording, range.
+
+    A withdrawn site counts as 0 whatever its wording (often none: the reports
+    say the troops left, not "0"), so every total and every change counts the
+    withdrawal.  The wording stays as the report gave it.
+    """
+    if status == "withdrawn":
+        return {"personnel": 0, "personnel_text": personnel.text, "personnel_min": 0, "personnel_max": 0}
     return {
         "personnel": personnel.estimate,
         "personnel_text": personnel.text,
@@ -102,9 +108,12 @@ def _uncertain_message(fix: CountryFix) -> str:
 
 
 def places_frame(
-    scenario: Scenario, resolved: dict[str, ResolvedPlace]
+    scenario: Scenario, resolved: dict[str, ResolvedPlace], *, settings: Settings = DEFAULT_SETTINGS
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """One row per place with its point, country, Sahel membership and how it was placed.
+
+    A place may lie :attr:`Settings.country_tolerance_degrees` outside the
+    outline of the country it declares.
 
     Returns
     -------
@@ -121,7 +130,7 @@ def places_frame(
     located = [resolved[place.id] for place in scenario.places]
     lons, lats = [where.lon for where in located], [where.lat for where in located]
     points = shapely.points(lons, lats)
-    fixes = locate_countries(lons, lats)
+    fixes = locate_countries(lons, lats, settings=settings)
     in_sahel = shapely.intersects(sahel_band(), points) if len(points) else []
     rows, problems, warnings = [], [], []
     for index, place in enumerate(scenario.places):
@@ -133,7 +142,7 @@ def places_frame(
             found, certain = declared, True
         elif declared and declared in countries():
             outline = countries()[declared].geometry
-            if outline is not None and outline.distance(point) > COUNTRY_TOLERANCE_DEGREES:
+            if outline is not None and outline.distance(point) > settings.country_tolerance_degrees:
                 problems.append(
                     Problem(
                         str(scenario.path),
@@ -205,7 +214,7 @@ def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFram
                 "phase_date": scenario.phase(deployment.phase).date,
                 "phase_date_precision": scenario.phase(deployment.phase).date_precision,
                 "phase_index": phase_order[deployment.phase],
-                **_personnel(personnel),
+                **_personnel(personnel, status=deployment.status),
                 "figures": [str(figure) for figure in deployment.figures],
                 "status": deployment.status,
                 "country": country,
@@ -316,9 +325,11 @@ def regions_frame(scenario: Scenario) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
-def join(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> PostureData:
+def join(
+    scenario: Scenario, resolved: dict[str, ResolvedPlace], *, settings: Settings = DEFAULT_SETTINGS
+) -> PostureData:
     """Turn a validated scenario and its resolved places into GeoDataFrames."""
-    places, warnings = places_frame(scenario, resolved)
+    places, warnings = places_frame(scenario, resolved, settings=settings)
     return PostureData(
         scenario,
         places,

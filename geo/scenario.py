@@ -21,16 +21,16 @@ from urllib.parse import urlparse
 
 import yaml
 
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, UnknownIdError
 from .fields import column_token
 from .personnel import Personnel, combine, parse_personnel
+from .settings import DEFAULT_SETTINGS, NUMBER_FORMATS, Settings
 from .yamlsource import LocatedDict, LocatedList, TooManyAliasesError, load_yaml
 
 PLACE_KINDS = ("airbase", "base", "capital", "city", "country", "other")
 STATUSES = ("active", "withdrawn", "planned", "unknown")
 MOVEMENT_KINDS = ("withdrawal", "relocation", "arrival", "deployment", "other")
 BUILTIN_REGIONS = ("sahel",)
-MAX_FILE_BYTES = 100 * 1024 * 1024
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _SOURCE_REF = re.compile(r"^(?P<id>[^#\s]+)(?:#(?P<anchor>[^\s#]+))?$")
@@ -85,11 +85,14 @@ class Source:
     publisher: str | None = None
     date: dt.date | None = None
     url: str | None = _coded("url", default=None)
+    #: How many body paragraphs the source has, when the scenario says; an
+    #: anchor past the last one is an error.
+    paragraphs: int | None = None
 
 
 @dataclass(frozen=True)
 class SourceRef:
-    """A citation: a source id and, optionally, a paragraph or page anchor."""
+    """A citation: a source id and, optionally, a paragraph anchor (``report#3``, from 1)."""
 
     source: str = _coded("reference")
     anchor: str | None = _coded("anchor", default=None)
@@ -184,18 +187,33 @@ class Scenario:
     movements: tuple[Movement, ...] = ()
     events: tuple[Event, ...] = ()
     regions: tuple[Region, ...] = ()
+    #: How figures write thousands and decimals: ``en`` (1,500.5), ``de`` (1.500,5), ``fr`` (1 500,5).
+    number_format: str = _coded("choice", default="en")
+    #: The area the scenario is about, (west, south, east, north) in degrees, when given.
+    area: tuple[float, float, float, float] | None = None
 
     def phase(self, phase_id: str) -> Phase:
-        return next(phase for phase in self.phases if phase.id == phase_id)
+        """The phase with this id; :class:`UnknownIdError` (a ``KeyError``) lists the ids otherwise."""
+        return _by_id(self.phases, phase_id, "phase")
 
     def place(self, place_id: str) -> Place:
-        return next(place for place in self.places if place.id == place_id)
+        """The place with this id; :class:`UnknownIdError` lists the ids otherwise."""
+        return _by_id(self.places, place_id, "place")
 
     def actor(self, actor_id: str) -> Actor:
-        return next(actor for actor in self.actors if actor.id == actor_id)
+        """The actor with this id; :class:`UnknownIdError` lists the ids otherwise."""
+        return _by_id(self.actors, actor_id, "actor")
 
     def source(self, source_id: str) -> Source:
-        return next(source for source in self.sources if source.id == source_id)
+        """The source with this id; :class:`UnknownIdError` lists the ids otherwise."""
+        return _by_id(self.sources, source_id, "source")
+
+
+def _by_id(items, ident: str, what: str):
+    for item in items:
+        if item.id == ident:
+            return item
+    raise UnknownIdError(what, ident, [item.id for item in items])
 
 
 def text_fields() -> dict[str, tuple[str, ...]]:
@@ -227,13 +245,15 @@ def text_fields() -> dict[str, tuple[str, ...]]:
     return sections
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, *, settings: Settings = DEFAULT_SETTINGS) -> Scenario:
     """Read, validate and return a scenario file.
 
     Parameters
     ----------
     path : str or Path
         The YAML file.
+    settings : Settings, optional
+        The largest file accepted and the ranges of vague personnel words.
 
     Returns
     -------
@@ -245,7 +265,7 @@ def load_scenario(path: str | Path) -> Scenario:
         With every problem found, each located by file, line and field.
     """
     path = Path(path)
-    text = _read_text(path)
+    text = _read_text(path, max_bytes=settings.max_file_bytes)
     try:
         document, problems = load_yaml(text, str(path))
     except yaml.MarkedYAMLError as error:
@@ -271,7 +291,7 @@ def load_scenario(path: str | Path) -> Scenario:
             f"the top level is a {_kind(document)}, not a mapping; it needs keys such as "
             "`title:`, `phases:`, `places:` and `deployments:`",
         )
-    validator = _Validator(path, problems)
+    validator = _Validator(path, problems, settings=settings)
     scenario = validator.scenario(document)
     if validator.problems:
         raise ScenarioError(validator.problems)
@@ -279,7 +299,7 @@ def load_scenario(path: str | Path) -> Scenario:
     return scenario
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, *, max_bytes: int) -> str:
     if not path.exists():
         raise ScenarioError.single(path, 0, "", "no such file; check the path and the current folder")
     if path.is_dir():
@@ -288,12 +308,12 @@ def _read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise ScenarioError.single(path, 0, "", f"cannot read: {error.strerror}") from None
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > max_bytes:
         raise ScenarioError.single(
             path,
             0,
             "",
-            f"the file is {len(data):,} bytes; scenario files are at most {MAX_FILE_BYTES:,}; "
+            f"the file is {len(data):,} bytes; scenario files are at most {max_bytes:,} bytes; "
             "split it into several scenarios",
         )
     if b"\x00" in data:
@@ -339,12 +359,14 @@ def _kind(value: Any) -> str:
 class _Validator:
     """Collects every problem while building the scenario objects."""
 
-    def __init__(self, path: Path, problems: list[Problem]):
+    def __init__(self, path: Path, problems: list[Problem], *, settings: Settings = DEFAULT_SETTINGS):
         self.path = path
+        self.settings = settings
         self.problems = list(problems)
         # Ids declared with a well-formed `id:` even when the rest of their record is
         # wrong; a reference to one is not reported again as "unknown".
         self.declared: dict[str, set[str]] = {}
+        self.number_format = "en"
 
     def problem(self, line: int, field_name: str, message: str) -> None:
         self.problems.append(Problem(str(self.path), line, field_name, message))
@@ -483,7 +505,7 @@ class _Validator:
         if value not in choices:
             self.problem(
                 record.line_of(key),
-                f"{where}.{key}",
+                f"{where}.{key}".lstrip("."),
                 f"{value!r} is not allowed; use one of: {', '.join(choices)}",
             )
             return default
@@ -491,7 +513,7 @@ class _Validator:
 
     def personnel(self, record: LocatedDict, key: str, where: str) -> Personnel:
         try:
-            return parse_personnel(record.get(key))
+            return parse_personnel(record.get(key), number_format=self.number_format, settings=self.settings)
         except ValueError as error:
             self.problem(record.line_of(key), f"{where}.{key}", str(error))
             return parse_personnel(None)
@@ -529,7 +551,26 @@ class _Validator:
                     line, f"{name}[{index}]", f"unknown source {match['id']!r}; use one of: {choices}"
                 )
                 continue
-            refs.append(SourceRef(match["id"], match["anchor"]))
+            anchor = match["anchor"]
+            if anchor is not None and not re.fullmatch(r"[1-9]\d*", anchor):
+                self.problem(
+                    line,
+                    f"{name}[{index}]",
+                    f"{item!r}: the anchor {anchor!r} is not a paragraph number; anchors count the "
+                    f"report's body paragraphs from 1: write e.g. `{match['id']}#3`, or leave the anchor out",
+                )
+                continue
+            paragraphs = sources[match["id"]].paragraphs if match["id"] in sources else None
+            if anchor is not None and paragraphs is not None and int(anchor) > paragraphs:
+                self.problem(
+                    line,
+                    f"{name}[{index}]",
+                    f"{item!r}: source {match['id']!r} has {paragraphs} paragraphs (its `paragraphs:`), "
+                    f"so #{anchor} points past its end; check the paragraph, counting body paragraphs "
+                    "from 1 without the headline, or correct `paragraphs:`",
+                )
+                continue
+            refs.append(SourceRef(match["id"], anchor))
         if required and not refs and not any(p.field.startswith(name) for p in self.problems):
             self.problem(record.line_of("sources"), name, "is empty; cite at least one source id")
         return tuple(refs)
@@ -573,9 +614,12 @@ class _Validator:
                 "movements",
                 "events",
                 "regions",
+                "number_format",
+                "area",
             },
             "",
         )
+        self.number_format = self.choice(document, "number_format", "", tuple(NUMBER_FORMATS), "en")
         title = self.text(document, "title", "", required=True)
         description = self.text(document, "description", "", required=False)
         phases = self.phases(document)
@@ -592,6 +636,7 @@ class _Validator:
         movements = self.movements(document, actor_ids, place_ids, phase_ids, source_ids)
         events = self.events(document, place_ids, source_ids)
         regions = self.regions(document)
+        area = self.area(document)
         if self.problems:
             return None
         return Scenario(
@@ -606,7 +651,31 @@ class _Validator:
             tuple(movements),
             tuple(events),
             tuple(regions),
+            self.number_format,
+            area,
         )
+
+    def area(self, document: LocatedDict) -> tuple[float, float, float, float] | None:
+        """``area: [west, south, east, north]``, in decimal degrees."""
+        value = document.get("area")
+        if value is None:
+            return None
+        how = "write `area: [west, south, east, north]` in decimal degrees, e.g. [-17, 5, 25, 24]"
+        line = document.line_of("area")
+        numbers = value if isinstance(value, list) else []
+        if len(numbers) != 4 or any(isinstance(n, bool) or not isinstance(n, (int, float)) for n in numbers):
+            self.problem(line, "area", f"{value!r} is not a box; {how}")
+            return None
+        west, south, east, north = (float(n) for n in numbers)
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            self.problem(
+                line,
+                "area",
+                f"{[west, south, east, north]} is not a box: west < east within ±180 and south < north "
+                f"within ±90 are needed; {how}",
+            )
+            return None
+        return west, south, east, north
 
     def phases(self, document: LocatedDict) -> list[Phase]:
         seen: dict[str, int] = {}
@@ -672,7 +741,7 @@ class _Validator:
         sources = []
         for index, record in self.records(document, "sources", required=True):
             where = f"sources[{index}]"
-            self.unknown_keys(record, {"id", "title", "publisher", "date", "url"}, where)
+            self.unknown_keys(record, {"id", "title", "publisher", "date", "url", "paragraphs"}, where)
             ident = self.ident(record, where, seen, "source")
             title = self.text(record, "title", where, required=True)
             publisher = self.text(record, "publisher", where, required=False)
@@ -687,8 +756,19 @@ class _Validator:
                         f"{url!r} is not an http(s) address; only http:// and https:// links are allowed",
                     )
                     url = None
+            paragraphs = record.get("paragraphs")
+            if paragraphs is not None and (
+                isinstance(paragraphs, bool) or not isinstance(paragraphs, int) or paragraphs < 1
+            ):
+                self.problem(
+                    record.line_of("paragraphs"),
+                    f"{where}.paragraphs",
+                    f"{paragraphs!r} is not a count of paragraphs; write a whole number from 1, "
+                    "e.g. `paragraphs: 6`, or leave it out",
+                )
+                paragraphs = None
             if ident and title:
-                sources.append(Source(ident, title, publisher, date, url))
+                sources.append(Source(ident, title, publisher, date, url, paragraphs))
         return sources
 
     def places(self, document: LocatedDict) -> list[Place]:

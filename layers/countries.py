@@ -109,13 +109,16 @@ def shading_layer(
         context,
         name=name,
         style_js=(
-            f"var steps = {steps}, colors = {colors}, p = feature.properties.personnel || 0, i = 0;"
+            # No figure recorded there in this phase: an outline, not the colour of 0.
+            "if (feature.properties.personnel === null) "
+            "return {color: '#7a6a4f', weight: 1, fillOpacity: 0, dashArray: '4 3'};"
+            f"var steps = {steps}, colors = {colors}, p = feature.properties.personnel, i = 0;"
             "while (i < steps.length && p > steps[i]) i++;"
             "return {color: '#7a6a4f', weight: 1, fillColor: colors[i], fillOpacity: 0.6};"
         ),
         tooltip_js=(
             "function (f) { var p = f.properties.personnel; return f.properties.name + "
-            "': ' + (p === null ? 'no figure' : p.toLocaleString('en-US') + "
+            "': ' + (p === null ? 'no figure recorded' : p.toLocaleString('en-US') + "
             "' personnel (sum of estimates)'); }"
         ),
         show=show,

@@ -50,6 +50,8 @@ def legend_html(
             parts.append(
                 f'<li><span class="pm-box" style="background:{text(style.shading_colors[-1])}">'
                 "</span>country shade: personnel in the phase</li>"
+                '<li><span class="pm-box" style="background:none;border:1px dashed #7a6a4f"></span>'
+                "dashed outline: no figure recorded in the phase</li>"
             )
         parts.append("</ul>")
     parts.append(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from posturemap.geo.errors import BuildError, printable
 from posturemap.geo.join import PostureData
+from posturemap.geo.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
     from geopandas import GeoDataFrame
@@ -41,9 +42,17 @@ OUTPUT_FILES = (
 
 
 def prepare(
-    path: str | Path, *, online: bool = False, progress: Callable[[int, int, str], None] | None = None
+    path: str | Path,
+    *,
+    online: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> PostureData:
     """Load, validate, geocode and join a scenario.
+
+    ``settings`` (:class:`~posturemap.geo.settings.Settings`) holds every
+    threshold the steps use; pass your own the way a ``Style`` is passed to
+    the layers.
 
     Raises
     ------
@@ -54,8 +63,9 @@ def prepare(
     from posturemap.geo.join import join
     from posturemap.geo.scenario import load_scenario
 
-    scenario = load_scenario(path)
-    return join(scenario, resolve_places(scenario, online=online, progress=progress))
+    scenario = load_scenario(path, settings=settings)
+    resolved = resolve_places(scenario, online=online, progress=progress, settings=settings)
+    return join(scenario, resolved, settings=settings)
 
 
 def gis_layers(data: PostureData) -> dict[str, GeoDataFrame]:
@@ -117,6 +127,7 @@ def build(
     progress: Callable[[int, int, str], None] | None = None,
     map_width: int = 1200,
     all_phases: bool = False,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> list[Path]:
     """Build every output of a scenario into ``out``, atomically.
 
@@ -134,6 +145,8 @@ def build(
         Width of map.png in pixels (map.svg and map.pdf are drawn alike).
     all_phases : bool
         Draw every phase in the static maps, not only the first and the last.
+    settings : Settings, optional
+        The thresholds of the geo steps (see :func:`prepare`).
 
     Returns
     -------
@@ -142,7 +155,7 @@ def build(
     """
     out = Path(out)
     _check_target(out)
-    data = prepare(path, online=online, progress=progress)
+    data = prepare(path, online=online, progress=progress, settings=settings)
     # Said, not refused: a place near a border whose country nothing decided.
     for warning in data.warnings:
         print(warning, file=sys.stderr)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Sequence
 
-from posturemap.geo.errors import GeocodeError, PostureMapError, ScenarioError, printable
+from posturemap.geo.errors import PostureMapError, ScenarioError, printable
+from posturemap.geo.scenario import PLACE_KINDS
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_SCENARIO = "data/niger.yaml"
@@ -69,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     geocode.add_argument("--country", help="ISO 3166 alpha-2 code to restrict the search")
     geocode.add_argument(
         "--kind",
-        choices=["airbase", "base", "capital", "city", "country"],
+        choices=PLACE_KINDS,
         help="what the place is (a city named like a country, say)",
     )
     geocode.add_argument("--json", action="store_true", help="print JSON")
@@ -92,15 +94,7 @@ def _build(args) -> int:
     if args.tiles:
         from posturemap.layers.page import Tiles
 
-        try:
-            tiles = Tiles.from_provider(args.tiles)
-        except ValueError:
-            print(
-                f"posturemap: --tiles: no tile provider called {args.tiles!r}; try "
-                "OpenStreetMap.Mapnik or CartoDB.Positron",
-                file=sys.stderr,
-            )
-            return EXIT_BAD_INPUT
+        tiles = Tiles.from_provider(args.tiles)  # TileProviderError: bad input, exit 2
     if not 300 <= args.map_width <= 10000:
         print(f"posturemap: --map-width: {args.map_width} px is not between 300 and 10000", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -132,6 +126,8 @@ def _validate(args) -> int:
                 for warning in data.warnings:
                     print(warning, file=sys.stderr)
         except ScenarioError as error:
+            if args.debug:
+                traceback.print_exc(file=sys.stderr)
             print(error, file=sys.stderr)
             status = EXIT_BAD_INPUT
             continue
@@ -149,9 +145,8 @@ def _geocode(args) -> int:
     if args.online:
         place = OnlineGeocoder().geocode(args.query, country=args.country)
     else:
-        place = geocode_one(
-            args.query, country=args.country.upper() if args.country else None, kind=args.kind
-        )
+        country = args.country.upper() if args.country else None
+        place = geocode_one(args.query, country=country, kind=args.kind)
     if args.json:
         print(
             json.dumps(
@@ -173,9 +168,12 @@ def _geocode(args) -> int:
 
 
 def _diff(args) -> int:
+    import pandas as pd
+
     from posturemap.build import prepare
-    from posturemap.geo.analyse import changes
+    from posturemap.geo.analyse import NOT_RECORDED, changes
     from posturemap.geo.export import dumps, feature_collection
+    from posturemap.geo.join import records
 
     data = prepare(args.scenario)
     phases = [phase.id for phase in data.scenario.phases]
@@ -191,37 +189,39 @@ def _diff(args) -> int:
         sys.stdout.write(dumps(feature_collection(frame, name="changes")))
         return EXIT_OK
 
-    def show(value) -> str:
-        return "?" if value is None or str(value) == "<NA>" else f"{int(value):,}"
+    def show(value, status: str) -> str:
+        if status == NOT_RECORDED:
+            return NOT_RECORDED
+        return "unknown" if value is None or value is pd.NA else f"{int(value):,}"
 
-    first, last = frame["from_phase"].iloc[0], frame["to_phase"].iloc[0]
+    first, last = args.from_phase or phases[0], args.to_phase or phases[-1]
     print(printable(f"{data.scenario.title}: {first} -> {last}"))
-    for _, row in frame.iterrows():
-        delta = "" if str(row["delta"]) == "<NA>" else f" ({int(row['delta']):+,})"
-        line = (
-            f"{row['change']:<10} {row['actor_name']} at {row['name']}: "
-            f"{show(row['before_personnel'])} -> {show(row['after_personnel'])}{delta}"
-        )
+    for row in records(frame):
+        delta = "" if row["delta"] is None or row["delta"] is pd.NA else f" ({int(row['delta']):+,})"
+        before = show(row["before_personnel"], row["before_status"])
+        after = show(row["after_personnel"], row["after_status"])
+        line = f"{row['change']:<10} {row['actor_name']} at {row['name']}: {before} -> {after}{delta}"
         print("  " + printable(line))
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Bad input (any :class:`PostureMapError`) prints its message and returns 2;
+    anything else prints one line and returns 1.  With ``--debug`` every error
+    also prints its traceback; an unexpected one is re-raised.
+    """
     args = _parser().parse_args(argv)
     handlers = {"build": _build, "validate": _validate, "geocode": _geocode, "diff": _diff}
     try:
         return handlers[args.command](args)
-    except ScenarioError as error:
-        print(error, file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except GeocodeError as error:
-        print(f"posturemap: {printable(str(error))}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except PostureMapError as error:
         if args.debug:
-            raise
-        print(f"posturemap: {printable(str(error))}", file=sys.stderr)
+            traceback.print_exc(file=sys.stderr)
+        # A scenario error's lines already say FILE:LINE; other errors name the program.
+        message = str(error) if isinstance(error, ScenarioError) else f"posturemap: {printable(str(error))}"
+        print(message, file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("posturemap: interrupted; the previous output is unchanged", file=sys.stderr)
