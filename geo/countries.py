@@ -19,8 +19,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
+import sqlite3
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -145,27 +146,46 @@ def _basemap() -> dict[str, list[tuple[str | None, str, BaseGeometry]]]:
     for name in (COUNTRIES_FILE, PHYSICAL_FILE):
         digest.update(resources.files("posturemap.data").joinpath(name).read_bytes())
     key = f"{digest.hexdigest()[:16]}-{BASEMAP_DRAW_TOLERANCE_DEGREES}-v{_CACHE_FORMAT}"
-    path = cache_dir() / f"basemap-{key}.pickle"
-    decoded = None
-    if path.exists():
-        try:
-            decoded = pickle.loads(path.read_bytes())
-        except (OSError, EOFError, pickle.UnpicklingError):
-            decoded = None  # a damaged cache is only a cache: decode again
+    path = cache_dir() / f"basemap-{key}.sqlite"
+    # SQLite, not pickle: a cache file is data, and reading it must never run code.
+    decoded = _read_cache(path)
     if decoded is None:
         decoded = _decode()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump(decoded, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except OSError:
-            pass  # no writable cache: decode again next time
+        _write_cache(path, decoded)
     return {
         layer: [(code, name, shapely.from_wkb(wkb)) for code, name, wkb in rows]
         for layer, rows in decoded.items()
     }
+
+
+def _read_cache(path) -> dict[str, list[tuple[str | None, str, bytes]]] | None:
+    if not path.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            rows = connection.execute("SELECT layer, code, name, wkb FROM shapes ORDER BY rowid").fetchall()
+    except sqlite3.Error:
+        return None  # a damaged cache is only a cache: decode again
+    decoded: dict[str, list[tuple[str | None, str, bytes]]] = {}
+    for layer, code, name, wkb in rows:
+        decoded.setdefault(layer, []).append((code, name, bytes(wkb)))
+    return decoded or None
+
+
+def _write_cache(path, decoded: dict[str, list[tuple[str | None, str, bytes]]]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(handle)
+        with closing(sqlite3.connect(temporary)) as connection, connection:
+            connection.execute("CREATE TABLE shapes (layer TEXT, code TEXT, name TEXT, wkb BLOB)")
+            connection.executemany(
+                "INSERT INTO shapes VALUES (?, ?, ?, ?)",
+                [(layer, code, name, wkb) for layer, rows in decoded.items() for code, name, wkb in rows],
+            )
+        os.replace(temporary, path)
+    except (OSError, sqlite3.Error):
+        pass  # no writable cache: decode again next time
 
 
 def _by_code(layer: str) -> dict[str, BaseGeometry]:
