@@ -266,7 +266,7 @@ def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
         {
             code
             for code in sites["country"].dropna()
-            if countries().get(code) and countries()[code].geometry is not None
+            if countries().get(code) and countries()[code].drawn is not None
         }
     )
     # One grouping instead of a filter per country, phase and actor.
@@ -283,7 +283,8 @@ def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
             row[phase_column(phase.id)] = sum(known) if known else None
             for actor in data.scenario.actors:
                 row[phase_actor_column(phase.id, actor.id)] = by_actor[actor.id]
-        row["geometry"] = countries()[code].geometry
+        # As drawn (simplified 1:10m): the 1:10m outline would make every file and page heavy.
+        row["geometry"] = countries()[code].drawn
         rows.append(row)
     counts = tuple(column for column in rows[0] if column.startswith("personnel_")) if rows else ()
     return records_frame(rows, ["id", "country", "name"], counts=counts)

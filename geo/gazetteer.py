@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import settings
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 #: Words that end an airport's name and say only what it is: "Dirkou Airport"
 #: is also found as "Dirkou".
 _AIRPORT_WORDS = re.compile(
@@ -189,6 +189,7 @@ def _build(target: Path) -> None:
         connection.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?)", place_rows)
         connection.executemany("INSERT INTO names VALUES (?,?,?)", name_rows)
         connection.execute("CREATE INDEX names_key ON names (key)")
+        connection.execute("CREATE INDEX places_lat ON places (lat)")
         connection.execute("INSERT INTO meta VALUES ('format', ?)", (str(INDEX_FORMAT),))
         connection.commit()
     finally:
@@ -241,3 +242,40 @@ def keys_near(key: str, limit: int = 20000, *, country: str | None = None) -> li
         )
         .fetchall()
     )
+
+
+def nearest_place(
+    lon: float, lat: float, *, within_km: float, exclude: int | None = None
+) -> GazetteerPlace | None:
+    """The town or city nearest to a point, if one lies closer than ``within_km``.
+
+    Countries are not places here.  ``exclude`` is a geonameid to leave out.
+    """
+    import math
+
+    half_lat = within_km / 110.574
+    half_lon = within_km / (111.320 * max(math.cos(math.radians(lat)), 0.01))
+    rows = (
+        open_index()
+        .execute(
+            "SELECT id, name, country, lat, lon, population, feature FROM places "
+            "WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? AND feature != 'country' AND id != ?",
+            (
+                lat - half_lat,
+                lat + half_lat,
+                lon - half_lon,
+                lon + half_lon,
+                -1 if exclude is None else exclude,
+            ),
+        )
+        .fetchall()
+    )
+    best, best_km = None, within_km
+    for row in sorted(rows):
+        place = GazetteerPlace(*row)
+        east = (place.lon - lon) * 111.320 * math.cos(math.radians(lat))
+        north = (place.lat - lat) * 110.574
+        km = math.hypot(east, north)
+        if km < best_km:
+            best, best_km = place, km
+    return best

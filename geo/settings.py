@@ -192,8 +192,16 @@ class Settings:
     # Countries
     #: A place's declared country may miss its (coarse) outline by this much.
     country_tolerance_degrees: float = 0.5
-    #: A point outside every outline still gets the nearest country within this.
-    nearest_country_degrees: float = 0.5
+    #: A point closer than this to another country's 1:10m outline cannot be
+    #: placed in one country from the outlines alone (they are drawn to about a
+    #: kilometre, and a town's point is its centre): it gets
+    #: ``country_certain: false`` and a warning unless its ``country:`` or a
+    #: gazetteer place decides.  2 km, not 1: with 1 km, 0.3% of GeoNames towns
+    #: were still wrong without a flag (``bench/borders.py``).
+    border_uncertainty_km: float = 2.0
+    #: A point in no outline (a coastal town the coastline leaves at sea) gets
+    #: the nearest country within this distance.
+    nearest_country_km: float = 25.0
 
     # Geocoding: a candidate's score; one unit is a factor of ten in population.
     #: Added when the name matched is the place's primary name.
@@ -291,3 +299,18 @@ def nominatim_server() -> tuple[str | None, str]:
         return None, "https"
     parts = urlsplit(explicit if "://" in explicit else f"https://{explicit}")
     return (parts.netloc + parts.path).rstrip("/"), parts.scheme
+
+
+# --- Countries and the basemap ----------------------------------------------
+#: The 1:10m arcs are simplified by this many degrees for drawing (about 2 km).
+BASEMAP_DRAW_TOLERANCE_DEGREES: float = 0.02
+#: Areas that Natural Earth 4.1.0's admin-0 outlines draw as part of the country
+#: that controls them, while ISO 3166 and GeoNames file them under another:
+#: (name, code drawn, code claimed, (west, south, east, north)).  A point inside
+#: the box and inside the drawn country's outline is uncertain between the two,
+#: and no gazetteer place decides it: the scenario's ``country:`` must.
+DISPUTED_AREAS: tuple[tuple[str, str, str, tuple[float, float, float, float]], ...] = (
+    ("Crimea", "RU", "UA", (32.4, 44.3, 36.7, 46.3)),
+    # South of 27°40′N, the internationally recognised Morocco–Western Sahara line.
+    ("Western Sahara", "MA", "EH", (-17.3, 20.7, -8.6, 27.6667)),
+)

@@ -48,6 +48,18 @@ def _parser() -> argparse.ArgumentParser:
         help="add a tile basemap from xyzservices, e.g. OpenStreetMap.Mapnik "
         "(the pages then load tiles from the network)",
     )
+    build.add_argument(
+        "--map-width",
+        type=int,
+        default=1200,
+        metavar="PX",
+        help="width of map.png in pixels (default: 1200); map.svg and map.pdf are drawn alike",
+    )
+    build.add_argument(
+        "--all-phases",
+        action="store_true",
+        help="draw every phase in map.png/.svg/.pdf (default: the first and the last)",
+    )
     common(build)
 
     validate = commands.add_parser("validate", help="check scenario files and report every problem")
@@ -126,8 +138,17 @@ def _build(args) -> int:
         from posturemap.layers.page import Tiles
 
         tiles = Tiles.from_provider(args.tiles)  # TileProviderError: bad input, exit 2
+    if not 300 <= args.map_width <= 10000:
+        print(f"posturemap: --map-width: {args.map_width} px is not between 300 and 10000", file=sys.stderr)
+        return EXIT_BAD_INPUT
     files = build(
-        _scenario_to_build(args), args.out, online=args.online, tiles=tiles, progress=terminal_progress
+        _scenario_to_build(args),
+        args.out,
+        online=args.online,
+        tiles=tiles,
+        progress=terminal_progress,
+        map_width=args.map_width,
+        all_phases=args.all_phases,
     )
     print(f"wrote {len(files)} files to {args.out}/ (open {args.out}/index.html)")
     return EXIT_OK
@@ -140,7 +161,13 @@ def _validate(args) -> int:
     status = EXIT_OK
     for path in args.scenarios:
         try:
-            scenario = load_scenario(path) if args.no_geocode else prepare(path).scenario
+            if args.no_geocode:
+                scenario = load_scenario(path)
+            else:
+                data = prepare(path)
+                scenario = data.scenario
+                for warning in data.warnings:
+                    print(warning, file=sys.stderr)
         except ScenarioError as error:
             if args.debug:
                 traceback.print_exc(file=sys.stderr)
