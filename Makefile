@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/geocode.py
 	$(BIN)/python bench/maps.py
+	$(BIN)/python bench/borders.py
 
 clean:
 	rm -rf output .pytest_cache .hypothesis

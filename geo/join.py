@@ -1,12 +1,15 @@
 """Join a scenario's records to points and areas: the GeoDataFrames posturemap draws.
 
 Every frame is in EPSG:4326 with plain, JSON-safe columns.  Sites and
-movements carry their country (from the shipped country polygons) and whether
-they lie in the Sahel band.
+movements carry their country (from Natural Earth's 1:10m outlines), whether
+that country is certain (``country_certain``: false near a border nothing
+decided, see :mod:`posturemap.geo.borders`) and whether they lie in the Sahel
+band.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -15,16 +18,16 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
-from .countries import countries, countries_at, country_name
+from .borders import CountryFix, locate_countries, settle_by_gazetteer
+from .countries import countries, country_name
 from .errors import Problem, ScenarioError
 from .geocode import ResolvedPlace, distance_km
 from .regions import region_geometry, sahel_band
 from .scenario import Scenario
+from .settings import DEFAULT_SETTINGS, Settings
 
 CRS = "EPSG:4326"
 _GEOD = Geod(ellps="WGS84")
-#: A place's declared country may miss its polygon by this much (coarse outlines).
-COUNTRY_TOLERANCE_DEGREES = 0.5
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class PostureData:
     sites: gpd.GeoDataFrame
     movements: gpd.GeoDataFrame
     regions: gpd.GeoDataFrame
+    #: Things the build says but does not refuse: places whose country is uncertain.
+    warnings: tuple[Problem, ...] = ()
 
 
 def _refs(refs) -> list[str]:
@@ -45,8 +50,15 @@ def _refs(refs) -> list[str]:
 PERSONNEL_COLUMNS = ("personnel", "personnel_min", "personnel_max")
 
 
-def _personnel(personnel) -> dict:
-    """The personnel columns every layer shares: estimate, wording, range."""
+def _personnel(personnel, *, status: str = "active") -> dict:
+    """The personnel columns every layer shares: estimate, wording, range.
+
+    A withdrawn site counts as 0 whatever its wording (often none: the reports
+    say the troops left, not "0"), so every total and every change counts the
+    withdrawal.  The wording stays as the report gave it.
+    """
+    if status == "withdrawn":
+        return {"personnel": 0, "personnel_text": personnel.text, "personnel_min": 0, "personnel_max": 0}
     return {
         "personnel": personnel.estimate,
         "personnel_text": personnel.text,
@@ -72,8 +84,42 @@ def records_frame(
     return frame
 
 
-def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.GeoDataFrame:
+def _settle(place, where: ResolvedPlace, fix: CountryFix) -> CountryFix:
+    """An uncertain country decided by what else is known, when it can be."""
+    from dataclasses import replace
+
+    if fix.certain or fix.disputed:
+        return fix
+    if where.method == "gazetteer" and where.country in fix.candidates:
+        # The place was found by name in the gazetteer, which files it under one country.
+        return replace(fix, code=where.country, certain=True, decided_by="gazetteer")
+    return settle_by_gazetteer(fix, where.lon, where.lat)
+
+
+def _uncertain_message(fix: CountryFix) -> str:
+    if fix.disputed:
+        drawn, *others = [fix.code, *[code for code in fix.candidates if code != fix.code]]
+        return (
+            f"lies in {fix.disputed}, which the basemap draws as {drawn} and GeoNames files under "
+            f"{'/'.join(others)}; add country: to say which"
+        )
+    km = max(math.ceil((fix.border_km or 0.0) * 10) / 10, 0.1)
+    return f"lies within {km:g} km of the {fix.border} border; add country: to say which"
+
+
+def places_frame(
+    scenario: Scenario, resolved: dict[str, ResolvedPlace], *, settings: Settings = DEFAULT_SETTINGS
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """One row per place with its point, country, Sahel membership and how it was placed.
+
+    A place may lie :attr:`Settings.country_tolerance_degrees` outside the
+    outline of the country it declares.
+
+    Returns
+    -------
+    (GeoDataFrame, list of Problem)
+        The places, and one warning per place whose country the outlines
+        cannot tell and nothing else decided (``country_certain`` false).
 
     Raises
     ------
@@ -84,15 +130,19 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
     located = [resolved[place.id] for place in scenario.places]
     lons, lats = [where.lon for where in located], [where.lat for where in located]
     points = shapely.points(lons, lats)
-    found_countries = countries_at(lons, lats)
+    fixes = locate_countries(lons, lats, settings=settings)
     in_sahel = shapely.intersects(sahel_band(), points) if len(points) else []
-    rows, problems = [], []
+    rows, problems, warnings = [], [], []
     for index, place in enumerate(scenario.places):
-        where, point, found = located[index], points[index], found_countries[index]
+        where, point = located[index], points[index]
+        fix = _settle(place, where, fixes[index])
+        found, certain = fix.code, fix.certain
         declared = place.country
-        if declared and found != declared and declared in countries():
+        if declared and (declared in fix.candidates or place.kind == "country"):
+            found, certain = declared, True
+        elif declared and declared in countries():
             outline = countries()[declared].geometry
-            if outline is not None and outline.distance(point) > COUNTRY_TOLERANCE_DEGREES:
+            if outline is not None and outline.distance(point) > settings.country_tolerance_degrees:
                 problems.append(
                     Problem(
                         str(scenario.path),
@@ -103,13 +153,18 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
                         "check lat/lon (not swapped?) or the query",
                     )
                 )
+        elif not certain:
+            warnings.append(
+                Problem(str(scenario.path), place.line, f"places[{index}]", _uncertain_message(fix))
+            )
         rows.append(
             {
                 "id": place.id,
                 "place": place.id,
                 "name": place.name,
                 "kind": place.kind,
-                "country": declared if place.kind == "country" and declared else found,
+                "country": found,
+                "country_certain": bool(certain),
                 "in_sahel": bool(in_sahel[index]),
                 "geocode_query": place.query,
                 "geocoded": where.method,
@@ -120,7 +175,7 @@ def places_frame(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> gpd.
         )
     if problems:
         raise ScenarioError(problems)
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS), warnings
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -159,11 +214,12 @@ def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFram
                 "phase_date": scenario.phase(deployment.phase).date,
                 "phase_date_precision": scenario.phase(deployment.phase).date_precision,
                 "phase_index": phase_order[deployment.phase],
-                **_personnel(personnel),
+                **_personnel(personnel, status=deployment.status),
                 "figures": [str(figure) for figure in deployment.figures],
                 "status": deployment.status,
                 "country": country,
                 "country_name": country_name(country),
+                "country_certain": bool(place["country_certain"]),
                 "in_sahel": bool(place["in_sahel"]),
                 "sources": _refs(deployment.sources),
                 "note": deployment.note,
@@ -193,6 +249,7 @@ SITE_COLUMNS = [
     "status",
     "country",
     "country_name",
+    "country_certain",
     "in_sahel",
     "sources",
     "note",
@@ -268,13 +325,16 @@ def regions_frame(scenario: Scenario) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
-def join(scenario: Scenario, resolved: dict[str, ResolvedPlace]) -> PostureData:
+def join(
+    scenario: Scenario, resolved: dict[str, ResolvedPlace], *, settings: Settings = DEFAULT_SETTINGS
+) -> PostureData:
     """Turn a validated scenario and its resolved places into GeoDataFrames."""
-    places = places_frame(scenario, resolved)
+    places, warnings = places_frame(scenario, resolved, settings=settings)
     return PostureData(
         scenario,
         places,
         sites_frame(scenario, places),
         movements_frame(scenario, places),
         regions_frame(scenario),
+        tuple(warnings),
     )

@@ -1,10 +1,17 @@
 """Turn personnel figures, as reports write them, into numbers.
 
 Reports rarely give an exact count: "about 1,000", "over a thousand",
-"roughly 100".  posturemap keeps that wording and derives three numbers from
-it: ``minimum``, ``maximum`` (``None`` when open) and a central ``estimate``.
-The rules are in :data:`posturemap.geo.settings.PERSONNEL_RULES` and in the
-README.
+"some 1,000 to 1,500 French troops", "a few hundred".  posturemap keeps that
+wording and derives three numbers from it: ``minimum`` and ``maximum``
+(``None`` when open) and a central ``estimate``, with
+``minimum <= estimate <= maximum`` whenever the bounds are given.  The
+qualifiers and nouns are in :mod:`posturemap.geo.settings`, the vague
+quantities in :attr:`~posturemap.geo.settings.Settings.vague_quantities`, and
+every form is in the README's table.
+
+Separators are never guessed: ``1.500``, ``1 500`` and ``5.000`` are errors
+that say how to write the number, unless the scenario declares
+``number_format: de`` (``1.500``) or ``fr`` (``1 500``).
 
 Examples
 --------
@@ -12,8 +19,10 @@ Examples
 Personnel(text='about 1,000', minimum=900, maximum=1100, estimate=1000)
 >>> parse_personnel("over a thousand")
 Personnel(text='over a thousand', minimum=1000, maximum=None, estimate=1000)
->>> parse_personnel("1,000-1,100").estimate
-1050
+>>> parse_personnel("about 1,000 to 1,500 French troops").estimate
+1250
+>>> parse_personnel("1.500", number_format="de").estimate
+1500
 """
 
 from __future__ import annotations
@@ -21,55 +30,43 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import settings
+from . import settings as configuration
+from .numbers import QUANTITY as _QUANTITY
+from .numbers import SCALES as _SCALES
+from .numbers import UNITS as _UNITS
+from .numbers import UNKNOWN_WORDS as _UNKNOWN_WORDS
+from .numbers import read_digits as _digits
+from .numbers import read_quantity as _quantity
+from .settings import DEFAULT_SETTINGS, Settings
 
 ACCEPTED_FORMS = (
-    "a whole number (1000), or text such as 'about 1,000', 'over 1,000', 'at least 100', "
-    "'up to 100', '1,000-1,100', '~100', 'over a thousand', 'several hundred', or null"
+    "a whole number (1000, 1,000), or the report's wording such as 'about 1,000', "
+    "'over 1,000 troops', 'at least 100', 'up to 100', '1,000-1,100', 'about 1,000 to 1,500', "
+    "'1,000 or so', 'over a thousand', '400 special forces', or null when no figure is given"
 )
 
-_UNITS = {
-    "zero": 0,
-    "none": 0,
-    "no": 0,
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "k": 1000, "million": 1_000_000}
-
-_NUMBER = r"\d[\d,\s]*(?:\.\d+)?\s*(?:k|thousand|million|hundred)?"
-_WORDS = (
-    r"(?:(?:" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")[\s-]*)+"
-    r"(?:(?:" + "|".join(_SCALES) + r")s?\b[\s-]*)*"
+_APPROXIMATE = "|".join(
+    re.escape(word) for word, rule in configuration.PERSONNEL_RULES if rule == "approximate"
 )
-_QUANTITY = rf"(?:{_NUMBER}|{_WORDS})"
+_HEDGE = rf"(?:(?:{_APPROXIMATE})\s*)?"
+_RANGE = re.compile(
+    rf"between\s+{_HEDGE}(?P<low1>{_QUANTITY})\s*(?:and|-|to)\s*{_HEDGE}(?P<high1>{_QUANTITY})"
+    rf"|(?:from\s+)?{_HEDGE}(?P<low2>{_QUANTITY})\s*(?:-|to)\s*{_HEDGE}(?P<high2>{_QUANTITY})"
+)
+#: Words that end the noun phrase's adjectives: numbers, qualifiers, joins.
+_NOT_ADJECTIVES = frozenset(
+    [
+        *_UNITS,
+        *_SCALES,
+        *(f"{scale}s" for scale in _SCALES),
+        *("or", "plus", "than", "to", "between", "more", "less", "fewer", "over", "under", "up"),
+        *("about", "around", "some", "nearly", "almost", "few", "several", "dozens", "hundreds"),
+        *("thousands", "tens", "handful", "couple", "per", "each", "odd", "so", "least", "most"),
+        *("of", "additional", "extra", "other", "another", "including"),
+    ]
+)
+
+_ADJECTIVE = re.compile(r"[^\W\d_][\w.'-]*")
 
 
 @dataclass(frozen=True)
@@ -121,47 +118,98 @@ def combine(figures: list[Personnel]) -> Personnel:
     )
 
 
-def _quantity(text: str) -> int | None:
-    """Read one quantity: digits with separators and a scale, or number words."""
-    text = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
-    match = re.fullmatch(r"(\d[\d,\s]*(?:\.\d+)?)\s*(k|thousand|million|hundred)?", text)
-    if match:
-        digits = re.sub(r"[,\s]", "", match.group(1))
-        value = float(digits)
-        if match.group(2):
-            value *= _SCALES[match.group(2)]
-        return round(value)
-    total, current = 0, 0
-    for word in re.split(r"[\s-]+", text):
-        if not word or word == "and":
-            continue
-        singular = word[:-1] if word.endswith("s") and word[:-1] in _SCALES else word
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif singular in _SCALES:
-            scale = _SCALES[singular]
-            current = max(current, 1) * scale
-            if scale >= 1000:
-                total, current = total + current, 0
-        else:
-            return None
-    return total + current
+def _is_noun(word: str) -> bool:
+    nouns = configuration.PERSONNEL_NOUNS
+    return word in nouns or f"{word}s" in nouns or (word.endswith("'s") and word[:-2] in nouns)
 
 
-def _strip_noun(text: str) -> str:
-    for noun in sorted(settings.PERSONNEL_NOUNS, key=len, reverse=True):
-        if text.endswith(" " + noun):
-            return text[: -len(noun) - 1].rstrip()
-    return text
+def _strip_noun_phrase(text: str) -> str:
+    """Drop a trailing noun phrase: adjectives then a personnel noun ("special forces").
+
+    The last word must be a noun of :data:`settings.PERSONNEL_NOUNS`; the words
+    before it may be any adjectives ("French", "US", "special"), but no number,
+    qualifier or join ("and 200", "plus", "or so"), so nothing that changes the
+    figure is dropped with the noun.  An "of" before the phrase goes too
+    ("hundreds of troops").
+    """
+    words = text.split(" ")
+    if len(words) < 2 or not _is_noun(words[-1]):
+        return text
+    end = len(words) - 1
+    while end > 1 and _ADJECTIVE.fullmatch(words[end - 1]) and words[end - 1] not in _NOT_ADJECTIVES:
+        end -= 1
+    if words[end - 1] == "of" and end > 1:
+        end -= 1
+    return " ".join(words[:end])
 
 
-def parse_personnel(value: object) -> Personnel:
+def _split_trailing(text: str) -> tuple[str, str | None]:
+    for words, rule in configuration.PERSONNEL_TRAILING_RULES:
+        if text.endswith(words) and len(text) > len(words):
+            rest = text[: -len(words)].rstrip()
+            if words[0].isalpha() and not text[: -len(words)].endswith((" ", "-")):
+                continue  # "hundred" does not end in the qualifier "odd"
+            return rest.rstrip("-").rstrip(), rule
+    return text, None
+
+
+def _split_leading(text: str) -> tuple[str, str | None]:
+    for words, rule in configuration.PERSONNEL_RULES:
+        if text.startswith(words):
+            rest = text[len(words) :]
+            if words[-1].isalpha() and rest and rest[0].isalnum():
+                continue  # "overall" is not "over"
+            return rest.strip(), rule
+    return text, None
+
+
+def _apply_rule(
+    original: str, low: int, high: int | None, estimate: int, rule: str | None, tolerance: float
+) -> Personnel:
+    """A figure's range under a qualifier; ``low``/``high`` are the figure's own bounds."""
+    if rule in (None, "exact"):
+        return Personnel(original, low, high, estimate)
+    if rule == "approximate":
+        if low != high:  # a range or a vague word already carries its uncertainty
+            return Personnel(original, low, high, estimate)
+        spread = round(estimate * tolerance)
+        return Personnel(original, estimate - spread, estimate + spread, estimate)
+    if rule == "lower_bound":
+        return Personnel(original, low, None, max(estimate, low))
+    if rule == "upper_bound":
+        return Personnel(original, None, high, estimate)
+    if rule == "nearly":
+        top = high if high is not None else estimate
+        return Personnel(original, top - round(top * tolerance), top, top)
+    msg = f"unknown personnel rule {rule!r}"
+    raise AssertionError(msg)
+
+
+def _refusal(original: str, settings: Settings) -> ValueError:
+    vague = ", ".join(f"'{word}'" for word in settings.vague_quantities)
+    msg = (
+        f"{original!r} is not a personnel figure; write {ACCEPTED_FORMS}. "
+        f"Vague words with a documented range: {vague}"
+    )
+    return ValueError(msg)
+
+
+def parse_personnel(
+    value: object, *, number_format: str = "en", settings: Settings = DEFAULT_SETTINGS
+) -> Personnel:
     """Parse a personnel figure.
 
     Parameters
     ----------
     value : int, str or None
-        A count, or the wording of a report.
+        A count, or the wording of a report.  A number read from YAML keeps
+        the text it was written as (see :mod:`posturemap.geo.yamlsource`),
+        so ``5.000`` is checked as written, not as the float 5.0.
+    number_format : {"en", "de", "fr"}
+        Which separators group thousands and mark decimals (the scenario's
+        ``number_format:``); see :data:`settings.NUMBER_FORMATS`.
+    settings : Settings
+        The tolerance of "about" and the ranges of vague words.
 
     Returns
     -------
@@ -171,72 +219,86 @@ def parse_personnel(value: object) -> Personnel:
     Raises
     ------
     ValueError
-        When the value is negative, not a number, or not an accepted phrasing;
-        the message lists the accepted forms.
+        When the value is negative, not a whole number, written with
+        separators that do not fit ``number_format``, or not an accepted
+        phrasing; the message says what to write instead.
     """
     if value is None:
         return UNKNOWN
+    written = getattr(value, "written", None)
+    if isinstance(written, str):
+        value = written
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number; write {ACCEPTED_FORMS}")
+        msg = f"{value!r} is not a number; write {ACCEPTED_FORMS}"
+        raise ValueError(msg)
     if isinstance(value, int):
         if value < 0:
-            raise ValueError(f"{value} is negative; personnel counts start at 0")
+            msg = f"{value} is negative; personnel counts start at 0"
+            raise ValueError(msg)
         return Personnel(str(value), value, value, value)
     if isinstance(value, float):
-        if value < 0 or value != int(value):
-            raise ValueError(f"{value} is not a whole, non-negative number of people")
+        if value < 0 or value != value or value in (float("inf"), float("-inf")) or value != int(value):
+            msg = f"{value} is not a whole, non-negative number of people"
+            raise ValueError(msg)
         return Personnel(str(int(value)), int(value), int(value), int(value))
     if not isinstance(value, str):
         kind = "mapping" if isinstance(value, dict) else "list" if isinstance(value, list) else "value"
-        raise ValueError(f"got a {kind}; write {ACCEPTED_FORMS}")
+        msg = f"got a {kind}; write {ACCEPTED_FORMS}"
+        raise ValueError(msg)
+    if number_format not in configuration.NUMBER_FORMATS:
+        msg = (
+            f"unknown number format {number_format!r}; use one of: {', '.join(configuration.NUMBER_FORMATS)}"
+        )
+        raise ValueError(msg)
 
     original = value.strip()
-    text = re.sub(r"\s+", " ", original.lower()).replace("–", "-").replace("—", "-")
-    if text in ("", "unknown", "?", "n/a", "null"):
+    text = re.sub(r"[\u00a0\u202f]", " " if number_format == "fr" else "\u00a0", original.casefold())
+    text = re.sub(r"[ \t\r\n]+", " ", text).replace("\u00a0", " ")
+    text = re.sub(r"[–—‒−]", "-", text).strip(" .;:")
+    if text in _UNKNOWN_WORDS:
         return Personnel(original or None, None, None, None)
-    if text.startswith("-") and re.fullmatch(r"-\s*\d[\d,]*", text):
-        raise ValueError(f"{original!r} is negative; personnel counts start at 0")
-    text = _strip_noun(text)
+    if re.match(r"-\s*\d", text):
+        msg = f"{original!r} is negative; personnel counts start at 0"
+        raise ValueError(msg)
 
-    for vague, (minimum, maximum) in settings.PERSONNEL_VAGUE.items():
-        if text == vague:
-            return Personnel(original, minimum, maximum, round((minimum + maximum) / 2))
+    core, trailing = _split_trailing(text)
+    core = _strip_noun_phrase(core)
+    if trailing is None:
+        core, trailing = _split_trailing(core)
+    core, leading = _split_leading(core)
+    if leading is not None and trailing is not None and leading != trailing:
+        msg = f"{original!r} qualifies the figure twice ({leading} and {trailing}); keep one qualifier"
+        raise ValueError(msg)
+    rule = leading or trailing
+    core = core.strip()
 
-    range_match = re.fullmatch(rf"(?:between\s+)?({_QUANTITY})\s*(?:-|to|and)\s*({_QUANTITY})", text)
+    vague = settings.vague_quantities.get(core)
+    if vague is not None:
+        low, high = vague
+        return _apply_rule(original, low, high, round((low + high) / 2), rule, settings.approximate_tolerance)
+
+    range_match = _RANGE.fullmatch(core)
     if range_match:
-        low, high = _quantity(range_match.group(1)), _quantity(range_match.group(2))
+        low_text = range_match["low1"] or range_match["low2"]
+        high_text = range_match["high1"] or range_match["high2"]
+        low = _quantity(low_text, number_format=number_format, original=original)
+        high = _quantity(high_text, number_format=number_format, original=original)
         if low is not None and high is not None:
             if low > high:
-                raise ValueError(f"{original!r}: the range runs backwards; write the lower bound first")
+                msg = f"{original!r}: the range runs backwards; write the lower bound first"
+                raise ValueError(msg)
+            if rule not in (None, "approximate", "exact"):
+                msg = (
+                    f"{original!r}: a range cannot also be a bound ({rule.replace('_', ' ')}); "
+                    "write the range alone, e.g. '1,000-1,500'"
+                )
+                raise ValueError(msg)
             return Personnel(original, low, high, round((low + high) / 2))
 
-    plus = re.fullmatch(rf"({_QUANTITY})\s*\+", text)
-    if plus and (amount := _quantity(plus.group(1))) is not None:
-        return Personnel(original, amount, None, amount)
-
-    for qualifier, rule in settings.PERSONNEL_RULES:
-        if text.startswith(qualifier):
-            rest = text[len(qualifier) :].strip()
-            amount = _quantity(rest) if re.fullmatch(_QUANTITY, rest) else None
-            if amount is None:
-                break
-            return _apply_rule(original, amount, rule)
-
-    if re.fullmatch(_QUANTITY, text) and (amount := _quantity(text)) is not None:
-        return Personnel(original, amount, amount, amount)
-    raise ValueError(f"{original!r} is not a personnel figure; write {ACCEPTED_FORMS}")
-
-
-def _apply_rule(original: str, amount: int, rule: str) -> Personnel:
-    tolerance = settings.PERSONNEL_APPROXIMATE_TOLERANCE
-    if rule == "approximate":
-        spread = round(amount * tolerance)
-        return Personnel(original, amount - spread, amount + spread, amount)
-    if rule == "lower_bound":
-        return Personnel(original, amount, None, amount)
-    if rule == "upper_bound":
-        return Personnel(original, None, amount, amount)
-    if rule == "nearly":
-        return Personnel(original, amount - round(amount * tolerance), amount, amount)
-    msg = f"unknown personnel rule {rule!r}"
-    raise AssertionError(msg)
+    if re.fullmatch(_QUANTITY, core):
+        amount = _quantity(core, number_format=number_format, original=original)
+        if amount is not None:
+            return _apply_rule(original, amount, amount, amount, rule, settings.approximate_tolerance)
+    if re.search(r"\d", core) and re.fullmatch(r"[\d.,'\s]+", core):
+        _digits(core, scaled=False, number_format=number_format, original=original)
+    raise _refusal(original, settings)

@@ -44,6 +44,31 @@ class LocatedList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
+class WrittenInt(int):
+    """An integer from the file that remembers how it was written (``1_500``, ``0x10``)."""
+
+    written: str
+
+
+class WrittenFloat(float):
+    """A float from the file that remembers how it was written: ``5.000`` is not ``5.0``
+    to a reader who writes a point between thousands."""
+
+    written: str
+
+
+def _written(value: Any, text: str) -> Any:
+    """Wrap a number with the text it was written as; leave other values alone."""
+    if type(value) is int:
+        number = WrittenInt(value)
+    elif type(value) is float:
+        number = WrittenFloat(value)
+    else:
+        return value
+    number.written = text
+    return number
+
+
 class TooManyAliasesError(yaml.YAMLError):
     """Aliases would expand the file past :data:`MAX_ALIAS_NODES` values."""
 
@@ -128,8 +153,21 @@ class _Builder:
         if node.tag == _STR_TAG:  # most values: skip the constructor's bookkeeping
             return node.value
         try:
-            return self.constructor.construct_object(node, deep=True)
+            return _written(self.constructor.construct_object(node, deep=True), node.value)
         except (ValueError, yaml.constructor.ConstructorError):
             # A scalar that looks like a date but is not one (2024-13-01): keep the
             # text so the validator reports it against its field.
             return node.value
+
+
+def kind_of(value: Any) -> str:
+    """What a value from the file is, in a message's words: mapping, list, text, null ..."""
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "text"
+    if value is None:
+        return "null"
+    return type(value).__name__

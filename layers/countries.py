@@ -1,40 +1,94 @@
-"""Country layers: the offline basemap, and shading by personnel per phase."""
+"""Country layers: the offline Natural Earth basemap, and shading by personnel per phase."""
 
 from __future__ import annotations
 
 import geopandas as gpd
+import shapely
+from folium.template import Template
 
-from posturemap.geo.countries import country_frame
+from posturemap.geo.countries import country_frame, physical_frame
 from posturemap.geo.export import feature_collection
 from posturemap.geo.fields import phase_column
 
-from .elements import AreaLayer, PageContext, script_json
+from .elements import AreaLayer, PageContext, script_json, text
+from .literal import FeatureGroup
+
+
+class BasemapLayer(FeatureGroup):
+    """Countries, lakes, rivers and country names, drawn by ``PostureMapBasemap`` (basemap.js)."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+            <script type="application/json" id="{{ this.get_name() }}-data">{{ this.data }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.featureGroup({});
+            PostureMapBasemap.add({{ this.get_name() }},
+                PostureMapBasemap.json("{{ this.get_name() }}-data"), {{ this.options_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, options: dict, *, name: str):
+        super().__init__(name=text(name), overlay=True, show=True, control=False)
+        self._name = "PmBasemap"
+        self.data = script_json(data)
+        self.options_json = script_json(options)
+
+
+def _clip(frame: gpd.GeoDataFrame, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    west, south, east, north = box
+    near = frame.cx[west:east, south:north]
+    return near.assign(geometry=shapely.clip_by_rect(near.geometry.to_numpy(), west, south, east, north))
 
 
 def basemap_layer(
     *, context: PageContext, bounds: tuple[float, float, float, float] | None = None
-) -> AreaLayer:
-    """Country outlines from the shipped polygons: readable with no tiles and no network.
+) -> BasemapLayer:
+    """The offline basemap: Natural Earth countries (1:10m, simplified), 1:50m lakes and
+    rivers, and country names as DOM text, all below the sites and movements.
 
-    Only countries within ``bounds`` (west, south, east, north), widened, are
+    Only what lies within ``bounds`` (west, south, east, north), widened, is
     embedded, to keep the page small.
     """
-    frame = country_frame()
+    countries, physical = country_frame(), physical_frame()
     if bounds is not None:
         west, south, east, north = bounds
         pad = max(east - west, north - south, 10)
-        frame = frame.cx[west - pad : east + pad, south - pad : north + pad]
+        box = (west - pad, max(south - pad, -90), east + pad, min(north + pad, 90))
+        countries = countries.cx[box[0] : box[2], box[1] : box[3]]
+        physical = _clip(physical, box)
+    physical = physical[~physical.geometry.is_empty]
     style = context.style
-    land, border = script_json(style.land_color), script_json(style.border_color)
-    return AreaLayer(
-        feature_collection(frame[["code", "name", "geometry"]], name="basemap"),
-        context,
-        name="Countries",
-        style_js=f"return {{color: {border}, weight: 0.8, fillColor: {land}, fillOpacity: 1}};",
-        tooltip_js="function (f) { return f.properties.name; }",
-        interactive=True,
-        control=False,
-    )
+    extents = countries.geometry.bounds
+    names = {
+        "name": countries["name"].tolist(),
+        "lat": countries["label_lat"].tolist(),
+        "lon": countries["label_lon"].tolist(),
+        "west": [round(value, 3) for value in extents["minx"]],
+        "south": [round(value, 3) for value in extents["miny"]],
+        "east": [round(value, 3) for value in extents["maxx"]],
+        "north": [round(value, 3) for value in extents["maxy"]],
+    }
+    data = {
+        "countries": feature_collection(countries[["code", "name", "geometry"]], name="basemap"),
+        "lakes": feature_collection(physical[physical["kind"] == "lake"][["kind", "geometry"]], name="lakes"),
+        "rivers": feature_collection(
+            physical[physical["kind"] == "river"][["kind", "geometry"]], name="rivers"
+        ),
+        "names": names,
+    }
+    options = {
+        "landColor": style.land_color,
+        "borderColor": style.border_color,
+        "waterColor": style.water_color,
+        "riverColor": style.river_color,
+        "lakeOutlineColor": style.lake_outline_color,
+        "nameColor": style.country_name_color,
+        "riverZoom": style.river_min_zoom,
+    }
+    return BasemapLayer(data, options, name="Countries")
 
 
 def shading_layer(
@@ -55,13 +109,16 @@ def shading_layer(
         context,
         name=name,
         style_js=(
-            f"var steps = {steps}, colors = {colors}, p = feature.properties.personnel || 0, i = 0;"
+            # No figure recorded there in this phase: an outline, not the colour of 0.
+            "if (feature.properties.personnel === null) "
+            "return {color: '#7a6a4f', weight: 1, fillOpacity: 0, dashArray: '4 3'};"
+            f"var steps = {steps}, colors = {colors}, p = feature.properties.personnel, i = 0;"
             "while (i < steps.length && p > steps[i]) i++;"
             "return {color: '#7a6a4f', weight: 1, fillColor: colors[i], fillOpacity: 0.6};"
         ),
         tooltip_js=(
             "function (f) { var p = f.properties.personnel; return f.properties.name + "
-            "': ' + (p === null ? 'no figure' : p.toLocaleString('en-US') + "
+            "': ' + (p === null ? 'no figure recorded' : p.toLocaleString('en-US') + "
             "' personnel (sum of estimates)'); }"
         ),
         show=show,

@@ -130,7 +130,8 @@ def leaflet_assets() -> tuple[str, str]:
 def runtime_assets() -> tuple[str, str]:
     base = resources.files("posturemap.layers")
     return (
-        base.joinpath("posturemap.js").read_text(encoding="utf-8"),
+        base.joinpath("posturemap.js").read_text(encoding="utf-8")
+        + base.joinpath("basemap.js").read_text(encoding="utf-8"),
         base.joinpath("posturemap.css").read_text(encoding="utf-8"),
     )
 

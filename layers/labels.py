@@ -8,9 +8,6 @@ from posturemap.geo.export import json_value
 
 from .elements import DataLayer, PageContext
 
-#: Place kinds that get a permanent label.
-LABELLED_KINDS = ("airbase", "base", "capital", "city", "country", "other")
-
 
 def labelled_places(places: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *, limit: int) -> gpd.GeoDataFrame:
     """The places worth a permanent label: all of them when few, else the ``limit``
@@ -19,7 +16,8 @@ def labelled_places(places: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *, limit:
     Every place keeps its tooltip and popup; only permanent labels are capped,
     since thousands of them would cover the map and stall the page.
     """
-    chosen = places[places["place"].isin(sites["place"]) & places["kind"].isin(LABELLED_KINDS)]
+    # Every kind of place is labelled; only how many is capped.
+    chosen = places[places["place"].isin(sites["place"])]
     if len(chosen) <= limit:
         return chosen
     largest = sites.groupby("place")["personnel"].max().fillna(-1)

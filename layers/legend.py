@@ -96,6 +96,8 @@ def legend_html(
                 f'<li><span class="pm-box" style="background:{text(style.shading_colors[-1])};'
                 f'opacity:{style.shading_opacity:g}">'
                 "</span><span>country shade: personnel in the phase</span></li>"
+                '<li><span class="pm-box" style="background:none;border:1px dashed #7a6a4f"></span>'
+                "<span>dashed outline: no figure recorded in the phase</span></li>"
             )
         parts.append("</ul>")
     parts.append(

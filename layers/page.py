@@ -52,10 +52,16 @@ class Tiles:
 
     @classmethod
     def from_provider(cls, name: str) -> Tiles:
-        """Look a provider up in xyzservices, e.g. ``OpenStreetMap.Mapnik``."""
-        import xyzservices.providers as providers
+        """Look a provider up in xyzservices, e.g. ``OpenStreetMap.Mapnik``.
 
-        provider = providers.query_name(name)
+        Raises
+        ------
+        TileProviderError
+            When xyzservices has no such provider, or the provider needs an API key.
+        """
+        from .tiles import tile_provider
+
+        provider = tile_provider(name)
         return cls(provider.build_url(), provider.html_attribution, provider.name)
 
 

@@ -57,6 +57,14 @@ class Style:
     border_color: str = "#9a9486"
     water_color: str = "#cfe0ea"
     region_color: str = "#d9a441"
+    #: Lakes' outlines and rivers on the basemap (lakes are filled with ``water_color``).
+    river_color: str = "#8fb3c9"
+    #: Lakes' outlines on the page, darker than rivers so a lake reads through the region fills.
+    lake_outline_color: str = "#5f8fb0"
+    #: Country names on the basemap.
+    country_name_color: str = "#4f493d"
+    #: Rivers show on the page from this zoom on (Natural Earth 1:50m centre lines).
+    river_min_zoom: int = 5
     #: Country shading: upper bounds of personnel classes and their colours.
     shading_steps: tuple[int, ...] = (0, 100, 1000, 5000)
     shading_colors: tuple[str, ...] = ("#f2efe6", "#e6d8b8", "#d9bb86", "#c99a57", "#b07a36")

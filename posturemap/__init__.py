@@ -15,7 +15,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["GazetteerGeocoder", "build", "changes", "load_scenario", "parse_personnel", "prepare"]
+__all__ = [
+    "DEFAULT_SETTINGS",
+    "GazetteerGeocoder",
+    "Settings",
+    "build",
+    "changes",
+    "load_scenario",
+    "parse_personnel",
+    "prepare",
+]
 
 _EXPORTS = {
     "build": "posturemap.build",
@@ -24,6 +33,8 @@ _EXPORTS = {
     "parse_personnel": "posturemap.geo.personnel",
     "changes": "posturemap.geo.analyse",
     "GazetteerGeocoder": "posturemap.geo.geocode",
+    "Settings": "posturemap.geo.settings",
+    "DEFAULT_SETTINGS": "posturemap.geo.settings",
 }
 
 if TYPE_CHECKING:
@@ -32,6 +43,7 @@ if TYPE_CHECKING:
     from posturemap.geo.geocode import GazetteerGeocoder
     from posturemap.geo.personnel import parse_personnel
     from posturemap.geo.scenario import load_scenario
+    from posturemap.geo.settings import DEFAULT_SETTINGS, Settings
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,4 @@
-"""The ``posturemap`` command: build, validate, geocode, diff.
+"""The ``posturemap`` command: build, validate, geocode, diff, init, schema, draft.
 
 Exit status: 0 on success, 2 for bad input (each problem printed as
 ``FILE:LINE: field: problem``), 1 for an unexpected failure (run again with
@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Sequence
 
-from posturemap.geo.errors import GeocodeError, PostureMapError, ScenarioError, printable
+from posturemap.geo.errors import PostureMapError, ScenarioError, printable
+from posturemap.geo.model import PLACE_KINDS
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_SCENARIO = "data/niger.yaml"
@@ -31,8 +33,11 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="write maps and GIS files for a scenario")
     build.add_argument(
-        "scenario", nargs="?", default=DEFAULT_SCENARIO, help=f"scenario YAML (default: {DEFAULT_SCENARIO})"
+        "scenario",
+        nargs="?",
+        help=f"scenario file (default: {DEFAULT_SCENARIO}; the bundled Niger example when there is none)",
     )
+    build.add_argument("--example", metavar="NAME", help="build a bundled scenario, e.g. niger")
     build.add_argument("--out", default="output", help="output folder (default: output)")
     build.add_argument(
         "--online", action="store_true", help="geocode with Nominatim (network, 1 request/s, cached)"
@@ -42,6 +47,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PROVIDER",
         help="add a tile basemap from xyzservices, e.g. OpenStreetMap.Mapnik "
         "(the pages then load tiles from the network)",
+    )
+    build.add_argument(
+        "--map-width",
+        type=int,
+        default=1200,
+        metavar="PX",
+        help="width of map.png in pixels (default: 1200); map.svg and map.pdf are drawn alike",
+    )
+    build.add_argument(
+        "--all-phases",
+        action="store_true",
+        help="draw every phase in map.png/.svg/.pdf (default: the first and the last)",
     )
     common(build)
 
@@ -57,12 +74,29 @@ def _parser() -> argparse.ArgumentParser:
     geocode.add_argument("--country", help="ISO 3166 alpha-2 code to restrict the search")
     geocode.add_argument(
         "--kind",
-        choices=["airbase", "base", "capital", "city", "country"],
+        choices=PLACE_KINDS,
         help="what the place is (a city named like a country, say)",
     )
     geocode.add_argument("--json", action="store_true", help="print JSON")
     geocode.add_argument("--online", action="store_true", help="ask Nominatim instead")
     common(geocode)
+
+    init = commands.add_parser("init", help="write a commented starting scenario")
+    init.add_argument("file", nargs="?", default="scenario.yaml", help="where (default: scenario.yaml)")
+    init.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    common(init)
+
+    schema = commands.add_parser("schema", help="print the scenario format's JSON Schema")
+    schema.add_argument(
+        "--markdown", action="store_true", help="print the format reference as Markdown instead"
+    )
+    common(schema)
+
+    draft = commands.add_parser("draft", help="draft a scenario from report texts, for review")
+    draft.add_argument("reports", nargs="+", metavar="REPORT", help="plain text or HTML files")
+    draft.add_argument("--out", default="draft.yaml", help="the draft to write (default: draft.yaml)")
+    draft.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    common(draft)
 
     diff = commands.add_parser("diff", help="what changed between two phases")
     diff.add_argument("scenario")
@@ -73,6 +107,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _scenario_to_build(args) -> str:
+    """The file ``build`` reads: the one given, ``--example``'s, the default, or the bundled Niger one."""
+    from pathlib import Path
+
+    from posturemap.examples import example_path
+
+    if args.example:
+        if args.scenario:
+            msg = "give a scenario file or --example, not both"
+            raise ScenarioError.single("build", 0, "", msg)
+        return str(example_path(args.example))
+    if args.scenario:
+        return args.scenario
+    if Path(DEFAULT_SCENARIO).is_file():
+        return DEFAULT_SCENARIO
+    print(
+        f"posturemap: no {DEFAULT_SCENARIO} here; building the bundled Niger example "
+        "(`posturemap init` starts a scenario of your own)",
+        file=sys.stderr,
+    )
+    return str(example_path("niger"))
+
+
 def _build(args) -> int:
     from posturemap.build import build, terminal_progress
 
@@ -80,16 +137,19 @@ def _build(args) -> int:
     if args.tiles:
         from posturemap.layers.page import Tiles
 
-        try:
-            tiles = Tiles.from_provider(args.tiles)
-        except ValueError:
-            print(
-                f"posturemap: --tiles: no tile provider called {args.tiles!r}; try "
-                "OpenStreetMap.Mapnik or CartoDB.Positron",
-                file=sys.stderr,
-            )
-            return EXIT_BAD_INPUT
-    files = build(args.scenario, args.out, online=args.online, tiles=tiles, progress=terminal_progress)
+        tiles = Tiles.from_provider(args.tiles)  # TileProviderError: bad input, exit 2
+    if not 300 <= args.map_width <= 10000:
+        print(f"posturemap: --map-width: {args.map_width} px is not between 300 and 10000", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    files = build(
+        _scenario_to_build(args),
+        args.out,
+        online=args.online,
+        tiles=tiles,
+        progress=terminal_progress,
+        map_width=args.map_width,
+        all_phases=args.all_phases,
+    )
     print(f"wrote {len(files)} files to {args.out}/ (open {args.out}/index.html)")
     return EXIT_OK
 
@@ -101,8 +161,16 @@ def _validate(args) -> int:
     status = EXIT_OK
     for path in args.scenarios:
         try:
-            scenario = load_scenario(path) if args.no_geocode else prepare(path).scenario
+            if args.no_geocode:
+                scenario = load_scenario(path)
+            else:
+                data = prepare(path)
+                scenario = data.scenario
+                for warning in data.warnings:
+                    print(warning, file=sys.stderr)
         except ScenarioError as error:
+            if args.debug:
+                traceback.print_exc(file=sys.stderr)
             print(error, file=sys.stderr)
             status = EXIT_BAD_INPUT
             continue
@@ -115,14 +183,14 @@ def _validate(args) -> int:
 
 def _geocode(args) -> int:
     from posturemap.geo.countries import country_name
-    from posturemap.geo.geocode import OnlineGeocoder, geocode_one
+    from posturemap.geo.geocode import geocode_one
+    from posturemap.geo.online import OnlineGeocoder
 
     if args.online:
         place = OnlineGeocoder().geocode(args.query, country=args.country)
     else:
-        place = geocode_one(
-            args.query, country=args.country.upper() if args.country else None, kind=args.kind
-        )
+        country = args.country.upper() if args.country else None
+        place = geocode_one(args.query, country=country, kind=args.kind)
     if args.json:
         print(
             json.dumps(
@@ -143,10 +211,60 @@ def _geocode(args) -> int:
     return EXIT_OK
 
 
+def _init(args) -> int:
+    from pathlib import Path
+
+    from posturemap.geo.schema import init_template
+
+    path = Path(args.file)
+    if path.exists() and not args.force:
+        msg = "already exists; choose another name, or add --force to overwrite it"
+        raise ScenarioError.single(path, 0, "", msg)
+    try:
+        path.write_text(init_template(), encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError.single(path, 0, "", f"cannot write: {error.strerror}") from None
+    print(f"wrote {path}; edit it, then run `posturemap validate {path}` and `posturemap build {path}`")
+    return EXIT_OK
+
+
+def _draft(args) -> int:
+    from pathlib import Path
+
+    from posturemap.geo.draft import draft_scenario
+
+    path = Path(args.out)
+    if path.exists() and not args.force:
+        msg = "already exists; choose another --out, or add --force to overwrite it"
+        raise ScenarioError.single(path, 0, "", msg)
+    text = draft_scenario(args.reports)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError.single(path, 0, "", f"cannot write: {error.strerror}") from None
+    print(
+        f"wrote {path}: a draft to review; choose its phases, then `posturemap validate --no-geocode {path}`"
+    )
+    return EXIT_OK
+
+
+def _schema(args) -> int:
+    from posturemap.geo.schema import json_schema, reference_markdown
+
+    if args.markdown:
+        sys.stdout.write(reference_markdown())
+    else:
+        sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
 def _diff(args) -> int:
+    import pandas as pd
+
     from posturemap.build import prepare
-    from posturemap.geo.analyse import changes
+    from posturemap.geo.analyse import NOT_RECORDED, changes
     from posturemap.geo.export import dumps, feature_collection
+    from posturemap.geo.join import records
 
     data = prepare(args.scenario)
     phases = [phase.id for phase in data.scenario.phases]
@@ -162,37 +280,47 @@ def _diff(args) -> int:
         sys.stdout.write(dumps(feature_collection(frame, name="changes")))
         return EXIT_OK
 
-    def show(value) -> str:
-        return "?" if value is None or str(value) == "<NA>" else f"{int(value):,}"
+    def show(value, status: str) -> str:
+        if status == NOT_RECORDED:
+            return NOT_RECORDED
+        return "unknown" if value is None or value is pd.NA else f"{int(value):,}"
 
-    first, last = frame["from_phase"].iloc[0], frame["to_phase"].iloc[0]
+    first, last = args.from_phase or phases[0], args.to_phase or phases[-1]
     print(printable(f"{data.scenario.title}: {first} -> {last}"))
-    for _, row in frame.iterrows():
-        delta = "" if str(row["delta"]) == "<NA>" else f" ({int(row['delta']):+,})"
-        line = (
-            f"{row['change']:<10} {row['actor_name']} at {row['name']}: "
-            f"{show(row['before_personnel'])} -> {show(row['after_personnel'])}{delta}"
-        )
+    for row in records(frame):
+        delta = "" if row["delta"] is None or row["delta"] is pd.NA else f" ({int(row['delta']):+,})"
+        before = show(row["before_personnel"], row["before_status"])
+        after = show(row["after_personnel"], row["after_status"])
+        line = f"{row['change']:<10} {row['actor_name']} at {row['name']}: {before} -> {after}{delta}"
         print("  " + printable(line))
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Bad input (any :class:`PostureMapError`) prints its message and returns 2;
+    anything else prints one line and returns 1.  With ``--debug`` every error
+    also prints its traceback; an unexpected one is re-raised.
+    """
     args = _parser().parse_args(argv)
-    handlers = {"build": _build, "validate": _validate, "geocode": _geocode, "diff": _diff}
+    handlers = {
+        "build": _build,
+        "validate": _validate,
+        "geocode": _geocode,
+        "diff": _diff,
+        "init": _init,
+        "schema": _schema,
+        "draft": _draft,
+    }
     try:
         return handlers[args.command](args)
-    except ScenarioError as error:
-        print(error, file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except GeocodeError as error:
-        print(f"posturemap: {printable(str(error))}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except PostureMapError as error:
         if args.debug:
-            raise
-        print(f"posturemap: {printable(str(error))}", file=sys.stderr)
+            traceback.print_exc(file=sys.stderr)
+        # A scenario error's lines already say FILE:LINE; other errors name the program.
+        message = str(error) if isinstance(error, ScenarioError) else f"posturemap: {printable(str(error))}"
+        print(message, file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("posturemap: interrupted; the previous output is unchanged", file=sys.stderr)

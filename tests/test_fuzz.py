@@ -47,7 +47,10 @@ def test_any_text_is_loaded_or_refused_cleanly(tmp_path, text):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.sampled_from(
-        ["title", "phases", "actors", "sources", "places", "deployments", "movements", "events", "regions"]
+        [
+            *("title", "phases", "actors", "sources", "places", "deployments", "movements", "events"),
+            *("regions", "area", "number_format"),
+        ]
     ),
     values,
 )

@@ -141,10 +141,10 @@ def test_a_view_in_the_scenario_sets_the_first_view(write_scenario):
 @pytest.mark.parametrize(
     ("view", "message"),
     [
-        ("[1, 2, 3]", "is not a list of four numbers"),
-        ("[-5, 5, 200, 25]", "east 200 is not a number between -180 and 180"),
-        ("[20, 5, -5, 25]", "west must be less than east"),
-        ("{west: 1}", "is not a list of four numbers"),
+        ("[1, 2, 3]", "is not a box"),
+        ("[-5, 5, 200, 25]", "is not a box: west < east within ±180"),
+        ("[20, 5, -5, 25]", "is not a box: west < east within ±180"),
+        ("{west: 1}", "is not a box"),
     ],
 )
 def test_a_bad_view_says_what_to_write(write_scenario, view, message):

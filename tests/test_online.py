@@ -14,8 +14,8 @@ import pytest
 from posturemap.build import prepare
 from posturemap.cli import main
 from posturemap.geo import settings
-from posturemap.geo.errors import GeocoderServiceError, PlaceNotFoundError
-from posturemap.geo.geocode import OnlineGeocoder
+from posturemap.geo.errors import OnlineGeocodingError, PlaceNotFoundError
+from posturemap.geo.online import OnlineGeocoder
 
 from .conftest import MINIMAL
 
@@ -106,7 +106,7 @@ def test_no_match_is_an_error_and_is_remembered(nominatim):
 def test_a_failing_server_is_reported_not_swallowed_and_not_cached(nominatim):
     nominatim.failing = True
     geocoder = OnlineGeocoder(min_delay_seconds=0, error_wait_seconds=0.01)
-    with pytest.raises(GeocoderServiceError, match=r"online geocoding of .Agadez. failed.*lat"):
+    with pytest.raises(OnlineGeocodingError, match=r"online geocoding of .Agadez. failed.*lat"):
         geocoder.geocode("Agadez")
     assert len(nominatim.requests) == 3  # the first try and two retries
     nominatim.failing = False

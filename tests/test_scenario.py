@@ -10,7 +10,7 @@ from posturemap.cli import main
 from posturemap.geo.errors import ScenarioError
 from posturemap.geo.scenario import load_scenario
 
-from .conftest import MINIMAL, NIGER
+from .conftest import MINIMAL, NIGER, ROOT
 
 
 def problems_of(path):
@@ -133,3 +133,63 @@ def test_place_far_from_its_declared_country_is_an_error(write_scenario):
     # lat and lon swapped: Niamey at 2.11N 13.51E lies in Gabon's waters, not Niger.
     swapped = MINIMAL.replace("lat: 13.51, lon: 2.11", "lat: 2.11, lon: 13.51")
     assert main(["validate", str(write_scenario(swapped))]) == 2
+
+
+@pytest.mark.parametrize(
+    ("reference", "words"),
+    [
+        ("report#seven", "'seven' is not a paragraph number"),
+        ("report#0", "'0' is not a paragraph number"),
+        ("report#-2", "'-2' is not a paragraph number"),
+        ("report#2.5", "'2.5' is not a paragraph number"),
+        ("report#p3", "'p3' is not a paragraph number"),
+        ("report#4", "has 3 paragraphs"),
+        ("report#40", "has 3 paragraphs"),
+    ],
+)
+def test_an_anchor_is_a_paragraph_number_within_the_source(write_scenario, reference, words):
+    text = MINIMAL.replace(
+        'url: "https://example.org/report"}', 'url: "https://example.org/report", paragraphs: 3}'
+    )
+    path = write_scenario(text.replace("sources: [report#2]", f"sources: [{reference}]"))
+    problems = problems_of(path)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{path}:12: deployments[0].sources[0]: ")
+    assert words in problems[0]
+
+
+@pytest.mark.parametrize("reference", ["report#1", "report#3", "report"])
+def test_anchors_within_the_source_are_accepted(write_scenario, reference):
+    text = MINIMAL.replace(
+        'url: "https://example.org/report"}', 'url: "https://example.org/report", paragraphs: 3}'
+    )
+    scenario = load_scenario(write_scenario(text.replace("sources: [report#2]", f"sources: [{reference}]")))
+    assert str(scenario.deployments[0].sources[0]) == reference
+
+
+@pytest.mark.parametrize("count", ["0", "-1", "three", "2.5", "true"])
+def test_paragraphs_must_be_a_count(write_scenario, count):
+    text = MINIMAL.replace(
+        'url: "https://example.org/report"}', f'url: "https://example.org/report", paragraphs: {count}}}'
+    )
+    problems = problems_of(write_scenario(text))
+    assert any(
+        ":8: sources[0].paragraphs: " in problem and "whole number from 1" in problem for problem in problems
+    )
+
+
+def test_the_niger_scenario_counts_its_seed_paragraphs():
+    """The two reports' paragraph counts, as README says to count them: body paragraphs, headline excluded."""
+    seeds = ROOT.parent / "shared" / "seeds"
+    scenario = load_scenario(NIGER)
+    counts = {source.id: source.paragraphs for source in scenario.sources}
+    assert counts["ordered-out"] == 5 and counts["withdrawal-agreed"] == 6
+    if seeds.is_dir():  # the seeds sit beside the repository on the development machine
+        first = [
+            line for line in (seeds / "000_96708bf42db7307b.txt").read_text().splitlines() if line.strip()
+        ]
+        second = [
+            line for line in (seeds / "002_4f930567e044b458.txt").read_text().splitlines() if line.strip()
+        ]
+        assert len(first) == 5  # no headline in this one
+        assert len(second) - 1 == 6  # a headline, then six paragraphs
