@@ -47,7 +47,8 @@ _RC = {
     "text.usetex": False,
     "svg.fonttype": "none",
     "svg.hashsalt": "posturemap",
-    "pdf.fonttype": 42,
+    # Type 3: subsetting a TrueType font for Type 42 took 1 s of a 2 s build (fontTools, in Python).
+    "pdf.fonttype": 3,
     "lines.scale_dashes": False,
     "font.family": "DejaVu Sans",
 }
@@ -356,20 +357,27 @@ def _draw_sites(axis, sites, colors: dict[str, str], style: Style) -> list[tuple
     radii = np.array([style.radius(value) for value in personnel]) * _POINTS_PER_STYLE_PIXEL
     xs, ys = sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()
     order = np.argsort(-radii, kind="stable")
-    for index in order:
-        look = style.site_look_for(statuses[index], personnel[index])
-        color = colors[sites["actor"].iloc[index]]
-        width = style.country_site_stroke_width if kinds[index] == "country" else look.stroke_width
-        axis.scatter(
-            [xs[index]],
-            [ys[index]],
-            s=[(2 * radii[index]) ** 2],
-            facecolors=[to_rgba(color, look.fill_opacity)],
-            edgecolors=[color],
-            linewidths=width * _POINTS_PER_STYLE_PIXEL,
-            linestyles=[(0, look.dash)] if look.dash else ["solid"],
-            zorder=3,
-        )
+    actors = sites["actor"].tolist()
+    looks = [style.site_look_for(statuses[index], personnel[index]) for index in order]
+    widths = [
+        style.country_site_stroke_width if kinds[index] == "country" else look.stroke_width
+        for index, look in zip(order, looks, strict=True)
+    ]
+    # One collection for all circles, in the order drawn: one artist per circle
+    # took 14 s at 20,000 circles (matplotlib measures each artist's extent).
+    axis.scatter(
+        xs[order],
+        ys[order],
+        s=(2 * radii[order]) ** 2,
+        facecolors=[
+            to_rgba(colors[actors[index]], look.fill_opacity)
+            for index, look in zip(order, looks, strict=True)
+        ],
+        edgecolors=[colors[actors[index]] for index in order],
+        linewidths=[width * _POINTS_PER_STYLE_PIXEL for width in widths],
+        linestyles=[(0, look.dash) if look.dash else "solid" for look in looks],
+        zorder=3,
+    )
     to_pixels = axis.transData.transform(np.column_stack((xs, ys)))
     dpi = axis.figure.dpi
     return [
