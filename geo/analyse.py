@@ -252,6 +252,19 @@ def summary(data: PostureData) -> pd.DataFrame:
 
 
 def countries_frame(data: PostureData) -> gpd.GeoDataFrame:
+    """Country polygons with personnel per phase and per phase and actor.
+
+    Made once per :class:`PostureData` (the page, the GeoJSON and the
+    GeoPackage all use it); each call returns a copy, so a caller may change it.
+    See :func:`_countries_frame` for the columns.
+    """
+    frame = data.derived.get("countries")
+    if frame is None:
+        frame = data.derived["countries"] = _countries_frame(data)
+    return frame.copy()
+
+
+def _countries_frame(data: PostureData) -> gpd.GeoDataFrame:
     """Country polygons with personnel per phase (``personnel_<phase>``) and per
     phase and actor (``personnel_<phase>__<actor>``), for countries with any site.
 

@@ -10,7 +10,7 @@ band.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -41,6 +41,9 @@ class PostureData:
     regions: gpd.GeoDataFrame
     #: Things the build says but does not refuse: places whose country is uncertain.
     warnings: tuple[Problem, ...] = ()
+    #: Frames derived from the others (the countries frame), made once on first use
+    #: (:func:`posturemap.geo.analyse.countries_frame`) and shared by every output.
+    derived: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
 
 def _refs(refs) -> list[str]:
