@@ -184,3 +184,7 @@ class TileProviderError(PostureMapError, LookupError):
 
 class BuildError(PostureMapError, RuntimeError):
     """Writing the outputs failed; the previous output was left as it was."""
+
+
+class UnknownOutputError(PostureMapError, ValueError):
+    """``--only`` named an output that a build does not write; the message lists those it does."""

@@ -11,11 +11,12 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from posturemap.geo.errors import BuildError, printable
+from posturemap.geo.errors import BuildError, UnknownOutputError, printable
 from posturemap.geo.join import PostureData
 from posturemap.geo.settings import DEFAULT_SETTINGS, Settings
 
@@ -39,6 +40,8 @@ OUTPUT_FILES = (
     "geojson/countries.geojson",
     "geojson/places.geojson",
 )
+#: The GIS layers, in the order of the GeoPackage.
+LAYER_NAMES = ("sites", "movements", "regions", "changes", "countries", "places")
 
 
 def prepare(
@@ -68,42 +71,177 @@ def prepare(
     return join(scenario, resolved, settings=settings)
 
 
-def gis_layers(data: PostureData) -> dict[str, GeoDataFrame]:
-    """The layers exported to GeoJSON and the GeoPackage, by name, in file order."""
+#: What ``--only`` takes besides a file name: the kind of output, by its extension.
+OUTPUT_KINDS = {
+    "html": ("index.html", "compare.html"),
+    "png": ("map.png",),
+    "svg": ("map.svg",),
+    "pdf": ("map.pdf",),
+    "geojson": tuple(name for name in OUTPUT_FILES if name.startswith("geojson/")),
+    "gpkg": ("posture.gpkg",),
+    "kml": ("posture.kml",),
+    "csv": ("summary.csv",),
+}
+
+
+def select_outputs(only: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The output files that ``only`` names, in :data:`OUTPUT_FILES` order.
+
+    ``only`` holds file names as the README's table gives them (``index.html``,
+    ``geojson/sites.geojson`` or ``sites.geojson``) or kinds of output
+    (:data:`OUTPUT_KINDS`: ``html``, ``geojson`` ...), as a list or one
+    comma-separated string. ``None`` selects every file.
+
+    Raises
+    ------
+    UnknownOutputError
+        For a name that is neither, listing the names there are.
+
+    Examples
+    --------
+    >>> select_outputs("html,summary.csv")
+    ('index.html', 'compare.html', 'summary.csv')
+    """
+    if only is None:
+        return OUTPUT_FILES
+    names = [name.strip() for name in (only.split(",") if isinstance(only, str) else only)]
+    by_file = {name: (name,) for name in OUTPUT_FILES}
+    by_file.update({name.removeprefix("geojson/"): (name,) for name in OUTPUT_FILES})
+    chosen: set[str] = set()
+    unknown = []
+    for name in names:
+        files = OUTPUT_KINDS.get(name) or by_file.get(name)
+        if files is None:
+            unknown.append(name)
+        else:
+            chosen.update(files)
+    if unknown or not chosen:
+        what = ", ".join(repr(name) for name in unknown) if unknown else "nothing"
+        msg = (
+            f"--only: unknown output {what}; use kinds ({', '.join(OUTPUT_KINDS)}) "
+            f"or files ({', '.join(OUTPUT_FILES)}), separated by commas"
+        )
+        raise UnknownOutputError(msg)
+    return tuple(name for name in OUTPUT_FILES if name in chosen)
+
+
+def gis_layers(data: PostureData, names: Sequence[str] | None = None) -> dict[str, GeoDataFrame]:
+    """The layers exported to GeoJSON and the GeoPackage, by name, in file order.
+
+    ``names`` limits them to those layers; only those are computed.
+    """
     from posturemap.geo import analyse
 
-    return {
-        "sites": data.sites.drop(columns=["phase_index"]),
-        "movements": data.movements,
-        "regions": data.regions,
-        "changes": analyse.changes(data),
-        "countries": analyse.countries_frame(data),
-        "places": data.places,
+    makers = {
+        "sites": lambda: data.sites.drop(columns=["phase_index"]),
+        "movements": lambda: data.movements,
+        "regions": lambda: data.regions,
+        "changes": lambda: analyse.changes(data),
+        "countries": lambda: analyse.countries_frame(data),
+        "places": lambda: data.places,
     }
+    return {name: make() for name, make in makers.items() if names is None or name in names}
 
 
-def write_outputs(data: PostureData, folder: Path, *, tiles=None, static: dict | None = None) -> list[Path]:
-    """Write every output file of a prepared scenario into ``folder``."""
+class Steps:
+    """Each step of a build, shown on stderr once the build has taken about 2 s.
+
+    Quiet when stderr is not a terminal (a pipe, a log file, the tests), and
+    for a quick build: a step is shown only when it starts 2 s or more after
+    the build did.  ``clock`` and ``stream`` are there for tests to replace.
+    """
+
+    def __init__(self, total: int, *, after_s: float = 2.0, clock=time.perf_counter, stream=None):
+        self.total, self.after_s, self.clock = total, after_s, clock
+        self.stream = sys.stderr if stream is None else stream
+        self.started = clock()
+        self.number = 0
+        self.shown = False
+
+    def __call__(self, name: str) -> None:
+        """Say that step ``name`` starts."""
+        self.number += 1
+        if not self.stream.isatty() or self.clock() - self.started < self.after_s:
+            return
+        elapsed = self.clock() - self.started
+        self.stream.write(f"\r\x1b[K[{self.number}/{self.total}] {name} ({elapsed:.1f} s)")
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        """End the line the steps were drawn on, if any was."""
+        if self.shown:
+            elapsed = self.clock() - self.started
+            self.stream.write(f"\r\x1b[K[{self.total}/{self.total}] done in {elapsed:.1f} s\n")
+            self.stream.flush()
+
+
+def _step_count(files: Sequence[str]) -> int:
+    """How many steps :func:`write_outputs` takes: all GeoJSON files are one, the static map another."""
+    groups = {
+        "geojson" if name.startswith("geojson/") else "map" if name.startswith("map.") else name
+        for name in files
+    }
+    return len(groups)
+
+
+def write_outputs(
+    data: PostureData,
+    folder: Path,
+    *,
+    tiles=None,
+    static: dict | None = None,
+    only: Sequence[str] = OUTPUT_FILES,
+    step: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Write the output files ``only`` names (default: all) of a prepared scenario into ``folder``."""
     from posturemap.geo import analyse, export
-    from posturemap.layers.kml import kml_folders
-    from posturemap.layers.page import compare_page, posture_map
-    from posturemap.layers.qgis import layer_styles
-    from posturemap.layers.static import static_map
 
+    step = step or (lambda name: None)
     folder.mkdir(parents=True, exist_ok=True)
-    geojson = folder / "geojson"
-    geojson.mkdir(exist_ok=True)
-    layers = gis_layers(data)
-    for name, frame in layers.items():
-        export.write_geojson(frame, geojson / f"{name}.geojson", name=name)
-    export.write_geopackage(layers, folder / "posture.gpkg", styles=layer_styles(data, layers))
-    export.write_kml(kml_folders(data), folder / "posture.kml")
-    export.write_csv(analyse.summary(data), folder / "summary.csv")
-    posture_map(data, tiles=tiles).save(str(folder / "index.html"))
-    compare_page(data, tiles=tiles).save(str(folder / "compare.html"))
-    static_map(data, folder / "map.png", formats=("png", "svg", "pdf"), **(static or {}))
+    wanted = set(only)
+    layer_names = [name for name in LAYER_NAMES if f"geojson/{name}.geojson" in wanted]
+    if "posture.gpkg" in wanted:
+        layer_names = list(LAYER_NAMES)
+    layers = gis_layers(data, layer_names) if layer_names else {}
+    if any(name.startswith("geojson/") for name in wanted):
+        step("GeoJSON")
+        (folder / "geojson").mkdir(exist_ok=True)
+        for name, frame in layers.items():
+            if f"geojson/{name}.geojson" in wanted:
+                export.write_geojson(frame, folder / "geojson" / f"{name}.geojson", name=name)
+    if "posture.gpkg" in wanted:
+        from posturemap.layers.qgis import layer_styles
+
+        step("GeoPackage")
+        export.write_geopackage(layers, folder / "posture.gpkg", styles=layer_styles(data, layers))
+    if "posture.kml" in wanted:
+        from posturemap.layers.kml import kml_folders
+
+        step("KML")
+        export.write_kml(kml_folders(data), folder / "posture.kml")
+    if "summary.csv" in wanted:
+        step("summary.csv")
+        export.write_csv(analyse.summary(data), folder / "summary.csv")
+    if "index.html" in wanted:
+        from posturemap.layers.page import posture_map
+
+        step("index.html")
+        posture_map(data, tiles=tiles).save(str(folder / "index.html"))
+    if "compare.html" in wanted:
+        from posturemap.layers.page import compare_page
+
+        step("compare.html")
+        compare_page(data, tiles=tiles).save(str(folder / "compare.html"))
+    formats = tuple(suffix for suffix in ("png", "svg", "pdf") if f"map.{suffix}" in wanted)
+    if formats:
+        # matplotlib is imported only here, for the static map.
+        from posturemap.layers.static import static_map
+
+        step("map." + "/".join(formats))
+        static_map(data, folder / "map.png", formats=formats, **(static or {}))
     (folder / MARKER).write_text("generated by posturemap; safe to delete\n", encoding="utf-8")
-    return [folder / name for name in OUTPUT_FILES]
+    return [folder / name for name in OUTPUT_FILES if name in wanted]
 
 
 def _check_target(out: Path) -> None:
@@ -128,6 +266,8 @@ def build(
     map_width: int = 1200,
     all_phases: bool = False,
     settings: Settings = DEFAULT_SETTINGS,
+    only: str | Sequence[str] | None = None,
+    steps: bool = False,
 ) -> list[Path]:
     """Build every output of a scenario into ``out``, atomically.
 
@@ -147,6 +287,11 @@ def build(
         Draw every phase in the static maps, not only the first and the last.
     settings : Settings, optional
         The thresholds of the geo steps (see :func:`prepare`).
+    only : str or list of str, optional
+        Write only these outputs (see :func:`select_outputs`); the output
+        folder then holds only them.
+    steps : bool
+        Show each step on stderr once the build has taken about 2 s (only on a terminal).
 
     Returns
     -------
@@ -154,7 +299,11 @@ def build(
         The files written.
     """
     out = Path(out)
+    files = select_outputs(only)
     _check_target(out)
+    show = Steps(1 + _step_count(files)) if steps else None
+    if show:
+        show("reading the scenario")
     data = prepare(path, online=online, progress=progress, settings=settings)
     # Said, not refused: a place near a border whose country nothing decided.
     for warning in data.warnings:
@@ -162,7 +311,14 @@ def build(
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
-        write_outputs(data, staging, tiles=tiles, static={"width_px": map_width, "all_phases": all_phases})
+        write_outputs(
+            data,
+            staging,
+            tiles=tiles,
+            static={"width_px": map_width, "all_phases": all_phases},
+            only=files,
+            step=show,
+        )
         os.chmod(staging, 0o755)
         if out.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
@@ -174,7 +330,10 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return [out / name for name in OUTPUT_FILES]
+    finally:
+        if show:
+            show.done()
+    return [out / name for name in files]
 
 
 def terminal_progress(number: int, total: int, name: str) -> None:

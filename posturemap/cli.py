@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="draw every phase in map.png/.svg/.pdf (default: the first and the last)",
     )
+    build.add_argument(
+        "--only",
+        metavar="OUTPUTS",
+        help="write only these outputs, separated by commas: kinds (html, png, svg, pdf, geojson, gpkg, "
+        "kml, csv) or file names (index.html, sites.geojson ...); the others are not computed",
+    )
     common(build)
 
     validate = commands.add_parser("validate", help="check scenario files and report every problem")
@@ -149,8 +155,11 @@ def _build(args) -> int:
         progress=terminal_progress,
         map_width=args.map_width,
         all_phases=args.all_phases,
+        only=args.only,
+        steps=True,
     )
-    print(f"wrote {len(files)} files to {args.out}/ (open {args.out}/index.html)")
+    opened = f" (open {args.out}/index.html)" if any(file.name == "index.html" for file in files) else ""
+    print(f"wrote {len(files)} files to {args.out}/{opened}")
     return EXIT_OK
 
 

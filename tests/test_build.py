@@ -1,6 +1,7 @@
 """A whole build: files, figures and sources, GIS validity, determinism, atomicity."""
 
 import hashlib
+import io
 import json
 import subprocess
 
@@ -10,7 +11,7 @@ import pytest
 import shapely
 import shapely.geometry
 
-from posturemap.build import OUTPUT_FILES, build
+from posturemap.build import OUTPUT_FILES, Steps, build
 from posturemap.cli import main
 from posturemap.geo.analyse import changes
 from posturemap.geo.scenario import load_scenario
@@ -176,3 +177,56 @@ def test_a_geojson_region_file_is_drawn_and_exported(tmp_path, write_scenario):
     assert [2.5, 12.012346] in ring
     assert shapely.geometry.shape(region["geometry"]).area == pytest.approx(4 * 3.5, abs=0.1)
     assert "Liptako-Gourma" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("only", "files"),
+    [
+        ("html", ["compare.html", "index.html"]),
+        ("geojson", sorted(name for name in OUTPUT_FILES if name.startswith("geojson/"))),
+        ("sites.geojson,summary.csv", ["geojson/sites.geojson", "summary.csv"]),
+        ("png, pdf", ["map.pdf", "map.png"]),
+    ],
+)
+def test_only_writes_the_outputs_named(tmp_path, write_scenario, only, files):
+    out = tmp_path / "out"
+    written = build(write_scenario(MINIMAL), out, only=only)
+    assert sorted(str(path.relative_to(out)) for path in written) == files
+    on_disk = sorted(str(path.relative_to(out)) for path in out.rglob("*") if path.is_file())
+    assert on_disk == sorted([*files, ".posturemap-output"])
+
+
+def test_only_refuses_an_unknown_output_and_lists_the_names(tmp_path, write_scenario, capsys):
+    args = ["build", str(write_scenario(MINIMAL)), "--out", str(tmp_path / "out"), "--only", "html,maps"]
+    assert main(args) == 2
+    error = capsys.readouterr().err
+    assert "unknown output 'maps'" in error and "geojson/sites.geojson" in error
+    assert not (tmp_path / "out").exists()
+
+
+def test_only_html_gives_the_same_page_as_a_full_build(tmp_path, niger_output):
+    build(NIGER, tmp_path / "html", only="html")
+    for name in ("index.html", "compare.html"):
+        assert (tmp_path / "html" / name).read_bytes() == (niger_output / name).read_bytes()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_steps_show_only_on_a_terminal_after_two_seconds():
+    times = iter([0.0, 0.5, 2.5, 2.5, 3.0])
+    terminal = _Terminal()
+    steps = Steps(2, clock=lambda: next(times), stream=terminal)
+    steps("reading the scenario")  # at 0.5 s: quiet
+    steps("index.html")  # at 2.5 s: shown
+    steps.done()
+    assert "reading" not in terminal.getvalue()
+    assert "[2/2] index.html (2.5 s)" in terminal.getvalue()
+    assert terminal.getvalue().endswith("done in 3.0 s\n")
+    piped = io.StringIO()
+    quiet = Steps(1, clock=iter([0.0, 5.0, 5.0]).__next__, stream=piped)
+    quiet("index.html")
+    quiet.done()
+    assert piped.getvalue() == ""
