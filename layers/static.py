@@ -659,6 +659,7 @@ def _footer(figure, data: PostureData, colors, style: Style, height: float, exte
 def _inset(figure, extent, style: Style, height: float) -> None:
     """A small map of the continent with the area drawn on it."""
     import shapely
+    from matplotlib.collections import PolyCollection
     from matplotlib.patches import Rectangle
 
     west, east, south, north = extent
@@ -680,11 +681,14 @@ def _inset(figure, extent, style: Style, height: float) -> None:
     axis.set_axis_off()
     axis.add_patch(_frame_patch(axis, style))
     countries = country_frame().cx[box[0] : box[2], box[1] : box[3]]
-    for geometry in countries.geometry:
-        simple = shapely.simplify(geometry, 0.2)
-        for polygon in shapely.get_parts(simple):
-            xs, ys = polygon.exterior.xy
-            axis.fill(xs, ys, facecolor=style.land_color, edgecolor=style.border_color, linewidth=0.2)
+    # One collection for the few hundred outlines: a patch each took 0.3 s to make and save.
+    outlines = [
+        np.asarray(polygon.exterior.coords)
+        for polygon in shapely.get_parts(shapely.simplify(countries.geometry.to_numpy(), 0.2))
+    ]
+    axis.add_collection(
+        PolyCollection(outlines, facecolors=style.land_color, edgecolors=style.border_color, linewidths=0.2)
+    )
     axis.add_patch(
         Rectangle((west, south), east - west, north - south, fill=False, edgecolor="#c0392b", linewidth=1.2)
     )
