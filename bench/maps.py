@@ -2,9 +2,11 @@
 
 For each N (sites; two phases, so 2N site features) this script:
 
-1. writes a synthetic scenario (``bench/synthetic.py``);
+1. writes a synthetic scenario (``bench/synthetic.py``), as YAML and, with
+   its places and deployments as CSV tables, as the bulk path;
 2. builds it with posturemap in fresh processes: the page alone
-   (``index.html`` from the scenario file) and the full build (all outputs);
+   (``index.html`` from the scenario file) and the full build (all outputs),
+   from the YAML and from the tables;
 3. builds geopandas.explore's page from the same points (read from the
    build's ``sites.geojson``), one layer per phase with the second hidden, as
    posturemap shows one phase at a time; explore gets ``tiles=None`` since
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from common import peak_mb  # noqa: E402
-from synthetic import write_scenario  # noqa: E402
+from synthetic import write_scenario, write_tables  # noqa: E402
 
 RESULTS = HERE / "results"
 CHROMIUM = os.environ.get("POSTUREMAP_CHROMIUM", "/usr/bin/chromium")
@@ -160,8 +163,11 @@ def measure(sizes: list[int], work: Path) -> list[dict]:
             scenario = write_scenario(folder / "scenario.yaml", sites)
             features = 2 * sites
             print(f"N = {sites:,}: building", file=sys.stderr, flush=True)
+            (folder / "tables").mkdir()
+            tables = write_tables(folder / "tables" / "scenario.yaml", sites)
             page = run_child("page", str(scenario), str(folder / "page.html"))
             full = run_child("build", str(scenario), str(folder / "output"))
+            full_csv = run_child("build", str(tables), str(folder / "output-csv"))
             explore = run_child(
                 "explore", str(folder / "output" / "geojson" / "sites.geojson"), str(folder / "explore.html")
             )
@@ -174,7 +180,10 @@ def measure(sizes: list[int], work: Path) -> list[dict]:
                 "posturemap": {
                     "page_build_s": page["seconds"],
                     "full_build_s": full["seconds"],
+                    "full_build_csv_s": full_csv["seconds"],
                     "peak_mb": max(page["peak_mb"], full["peak_mb"]),
+                    "full_build_peak_mb": full["peak_mb"],
+                    "full_build_csv_peak_mb": full_csv["peak_mb"],
                     "html_bytes": (folder / "output" / "index.html").stat().st_size,
                     "draw": ours,
                 },
@@ -197,6 +206,7 @@ def table(rows: list[dict]) -> str:
         "| drawn in Chromium (s) | sites drawn | peak memory (MB) |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
+    targets = []
     for row in rows:
         for tool in ("posturemap", "explore"):
             result = row[tool]
@@ -210,36 +220,67 @@ def table(rows: list[dict]) -> str:
             )
         ours, theirs = row["posturemap"], row["explore"]
         lines.append(
+            f"| {row['sites']:,} ({row['features']:,}) | posturemap, from CSV tables | | "
+            f"{ours['full_build_csv_s']:.2f} | | | | {ours['full_build_csv_peak_mb']:.0f} |"
+        )
+        lines.append(
             f"| {row['sites']:,} | **posturemap ÷ explore** | "
             f"{ours['page_build_s'] / theirs['page_build_s']:.2f} | "
             f"| {ours['html_bytes'] / theirs['html_bytes']:.2f} | "
             f"{ours['draw']['seconds'] / theirs['draw']['seconds']:.2f} | | "
             f"{ours['peak_mb'] / theirs['peak_mb']:.2f} |"
         )
-    return "\n".join(lines)
+        explore_s, explore_mb = theirs["page_build_s"], theirs["peak_mb"]
+        targets.append(
+            f"- {row['sites']:,} sites, against explore's page build: full build from YAML "
+            f"{ours['full_build_s'] / explore_s:.2f}×, from CSV {ours['full_build_csv_s'] / explore_s:.2f}×; "
+            f"bytes per feature {ours['html_bytes'] / theirs['html_bytes']:.2f}×; "
+            f"draw {ours['draw']['seconds'] / theirs['draw']['seconds']:.2f}×; peak memory of the full "
+            f"build from YAML {ours['full_build_peak_mb'] / explore_mb:.2f}×, "
+            f"from CSV {ours['full_build_csv_peak_mb'] / explore_mb:.2f}×"
+        )
+    return "\n".join([*lines, "", *targets])
 
 
-def cold_start() -> dict:
-    """Niger build against importing its dependencies, each in a fresh process, best of 3."""
-    imports = "import geopandas, folium, shapely, geopy, pyogrio, matplotlib.pyplot, yaml"
+def cold_start(runs: int = 5) -> dict:
+    """Niger build against the import floor, each in a fresh process: medians and ranges of ``runs``.
+
+    The floor is importing geopandas, folium, geopy, shapely and yaml alone.
+    """
+    imports = "import geopandas, folium, geopy, shapely, yaml"
     scenario = HERE.parent / "data" / "niger.yaml"
 
-    def best(code: str) -> float:
-        times = []
-        for _ in range(3):
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-            times.append(time.perf_counter() - started)
-        return min(times)
+    def timed(code: str) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+        return time.perf_counter() - started
 
+    floor, build = [], []
     with tempfile.TemporaryDirectory() as out:
-        build = best(f"from posturemap.build import build; build({str(scenario)!r}, {out + '/o'!r})")
-    return {"imports_s": best(imports), "niger_build_s": build}
+        for _ in range(runs):  # alternating, so a busy moment weighs on both
+            floor.append(timed(imports))
+            build.append(
+                timed(
+                    f"from posturemap.cli import main; main(['build', {str(scenario)!r}, "
+                    f"'--out', {out + '/o'!r}])"
+                )
+            )
+    return {
+        "imports_s": statistics.median(floor),
+        "imports_range_s": [min(floor), max(floor)],
+        "niger_build_s": statistics.median(build),
+        "niger_build_range_s": [min(build), max(build)],
+    }
+
+
+def _range(values: list[float]) -> str:
+    return f"[{values[0]:.2f}–{values[1]:.2f}]"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000, 100_000])
+    parser.add_argument("--no-cold-start", action="store_true", help="skip the cold-start timing")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "INPUT", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -248,17 +289,20 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as work:
         rows = measure(args.sizes, Path(work))
-    start = cold_start()
+    start = {} if args.no_cold_start else cold_start()
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "maps.json").write_text(
         json.dumps({"sizes": rows, "cold_start": start}, indent=2) + "\n", encoding="utf-8"
     )
     print(table(rows))
+    if not start:
+        return
     print()
     print(
-        f"Cold start (fresh process, best of 3): importing posturemap's dependencies "
-        f"{start['imports_s']:.2f} s; `build` of data/niger.yaml {start['niger_build_s']:.2f} s "
-        f"({start['niger_build_s'] - start['imports_s']:+.2f} s)."
+        f"Cold start (fresh processes, medians of 5, range in brackets): importing geopandas, folium, "
+        f"geopy, shapely and yaml {start['imports_s']:.2f} s {_range(start['imports_range_s'])}; "
+        f"`posturemap build data/niger.yaml` {start['niger_build_s']:.2f} s "
+        f"{_range(start['niger_build_range_s'])} ({start['niger_build_s'] - start['imports_s']:+.2f} s)."
     )
 
 

@@ -6,10 +6,14 @@ site features): most change size, some are withdrawn, the rest stay put.
 One movement for every 50 sites links two random sites in the second phase.
 
     python bench/synthetic.py 10000 > /tmp/sahel-10000.yaml
+
+:func:`write_tables` writes the same scenario with its places and
+deployments as CSV tables (the bulk path).
 """
 
 from __future__ import annotations
 
+import csv
 import random
 import sys
 from pathlib import Path
@@ -72,6 +76,40 @@ def scenario_text(sites: int, *, seed: int = SEED) -> str:
 def write_scenario(path: Path, sites: int, *, seed: int = SEED) -> Path:
     path.write_text(scenario_text(sites, seed=seed), encoding="utf-8")
     return path
+
+
+def write_tables(path: Path, sites: int, *, seed: int = SEED) -> Path:
+    """The same scenario with ``places:`` and ``deployments:`` as CSV files beside ``path``.
+
+    The bulk path: the YAML keeps the short sections and names the two tables,
+    ``places.csv`` and ``deployments.csv``, which hold the same rows as
+    :func:`scenario_text` writes, from the same random numbers.
+    """
+    import yaml
+
+    document = yaml.safe_load(scenario_text(sites, seed=seed))
+    folder = path.parent
+    for section in ("places", "deployments"):
+        rows = document[section]
+        columns = list(dict.fromkeys(key for row in rows for key in row))
+        table = folder / f"{section}.csv"
+        with table.open("w", encoding="utf-8", newline="") as file:
+            writer = csv.writer(file)
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([_cell(row.get(column)) for column in columns])
+        document[section] = table.name
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _cell(value) -> str:
+    """A CSV cell as geo/tables.py reads it: lists joined with ``;``, nothing for no value."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return str(value)
 
 
 if __name__ == "__main__":
