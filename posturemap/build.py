@@ -186,31 +186,37 @@ def _step_count(files: Sequence[str]) -> int:
     return len(groups)
 
 
-def _warm_static() -> None:
-    """Import matplotlib and load its fonts: done in the helper process while the scenario is read."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.font_manager
-    import matplotlib.pyplot
-
-    import posturemap.layers.static  # noqa: F401
-
-    matplotlib.font_manager.findfont("DejaVu Sans")
-
-
 def _draw_static(data: PostureData, path: Path, formats: tuple[str, ...], options: dict) -> list[Path]:
     from posturemap.layers.static import static_map
 
     return static_map(data, path, formats=formats, **options)
 
 
-def static_helper():
-    """A second process for the static map, or ``None`` where there is no second core or no fork.
+#: What the second process draws, set before it is forked: it inherits this
+#: instead of receiving it pickled (``Settings`` holds read-only mappings).
+_SECOND_PROCESS_JOB: dict = {}
 
-    The static map is the longest step of a small build and shares nothing with
-    the others, so on two cores it is drawn beside them.  The helper is forked
-    at once and imports matplotlib while this process reads the scenario.
+
+def _prepare_and_draw() -> None:
+    """The static map from the scenario file, in the second process (see :func:`_second_process`)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot
+
+    job = _SECOND_PROCESS_JOB
+    data = prepare(job["path"], settings=job["settings"])
+    _draw_static(data, job["target"], job["formats"], job["options"])
+
+
+def _second_process():
+    """A forked process for the static map, or ``None`` without a second core or ``fork``.
+
+    The static map is the longest step of a small build and needs nothing the
+    other outputs make, so on two cores it is drawn beside them.  The second
+    process reads the scenario itself (the same file gives the same data),
+    so nothing is sent between the two, and it imports matplotlib while the
+    first process reads.
     """
     import multiprocessing
 
@@ -218,9 +224,7 @@ def static_helper():
         return None
     from concurrent.futures import ProcessPoolExecutor
 
-    helper = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    helper.submit(_warm_static)
-    return helper
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
 
 
 def write_outputs(
@@ -231,34 +235,21 @@ def write_outputs(
     static: dict | None = None,
     only: Sequence[str] = OUTPUT_FILES,
     step: Callable[[str], None] | None = None,
-    helper=None,
 ) -> list[Path]:
-    """Write the output files ``only`` names (default: all) of a prepared scenario into ``folder``.
-
-    With ``helper`` (from :func:`static_helper`) the static map is drawn in
-    that process while this one writes the rest.
-    """
+    """Write the output files ``only`` names (default: all) of a prepared scenario into ``folder``."""
     step = step or (lambda name: None)
     folder.mkdir(parents=True, exist_ok=True)
-    formats = tuple(suffix for suffix in ("png", "svg", "pdf") if f"map.{suffix}" in only)
-    drawing = None
-    if formats and helper is not None:
-        step("map." + "/".join(formats) + ", in a second process")
-        drawing = helper.submit(_draw_static, data, folder / "map.png", formats, static or {})
-    try:
-        files = _write_the_rest(data, folder, tiles=tiles, only=only, step=step)
-    except BaseException:
-        if drawing is not None:  # let it finish before the caller removes the folder
-            drawing.cancel()
-            wait([drawing])
-        raise
-    if drawing is not None:
-        drawing.result()
-    elif formats:
+    files = _write_the_rest(data, folder, tiles=tiles, only=only, step=step)
+    formats = _static_formats(only)
+    if formats:
         step("map." + "/".join(formats))
         # matplotlib is imported only here, for the static map.
         _draw_static(data, folder / "map.png", formats, static or {})
     return files
+
+
+def _static_formats(files: Sequence[str]) -> tuple[str, ...]:
+    return tuple(suffix for suffix in ("png", "svg", "pdf") if f"map.{suffix}" in files)
 
 
 def _write_the_rest(data: PostureData, folder: Path, *, tiles, only: Sequence[str], step) -> list[Path]:
@@ -327,7 +318,7 @@ def build(
     settings: Settings = DEFAULT_SETTINGS,
     only: str | Sequence[str] | None = None,
     steps: bool = False,
-    parallel: bool = True,
+    parallel: bool = False,
 ) -> list[Path]:
     """Build every output of a scenario into ``out``, atomically.
 
@@ -353,7 +344,11 @@ def build(
     steps : bool
         Show each step on stderr once the build has taken about 2 s (only on a terminal).
     parallel : bool
-        Draw the static map in a second process (see :func:`static_helper`).
+        Draw the static map in a second, forked process that reads the
+        scenario itself (see :func:`_second_process`). Off by default: on this
+        2-core machine, shared with other work, it made the Niger build
+        slower (median 3.0 s against 1.7 s), since both processes read the
+        scenario.
 
     Returns
     -------
@@ -366,36 +361,52 @@ def build(
     show = Steps(1 + _step_count(files)) if steps else None
     if show:
         show("reading the scenario")
-    helper = static_helper() if parallel and any(name.startswith("map.") for name in files) else None
+    static = {"width_px": map_width, "all_phases": all_phases}
     try:
         return _build(
             path,
             out,
             files,
-            helper,
             show,
             online=online,
             tiles=tiles,
             progress=progress,
-            static={"width_px": map_width, "all_phases": all_phases},
+            static=static,
             settings=settings,
+            parallel=parallel,
         )
     finally:
-        if helper is not None:
-            helper.shutdown(cancel_futures=True)
         if show:
             show.done()
 
 
-def _build(path, out: Path, files, helper, show, *, online, tiles, progress, static, settings) -> list[Path]:
-    data = prepare(path, online=online, progress=progress, settings=settings)
-    # Said, not refused: a place near a border whose country nothing decided.
-    for warning in data.warnings:
-        print(warning, file=sys.stderr)
+def _build(
+    path, out: Path, files, show, *, online, tiles, progress, static, settings, parallel
+) -> list[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    formats = _static_formats(files)
+    # Online geocoding asks a server: only one process does.
+    helper = _second_process() if parallel and formats and not online else None
+    drawing = None
     try:
-        write_outputs(data, staging, tiles=tiles, static=static, only=files, step=show, helper=helper)
+        if helper is not None:
+            _SECOND_PROCESS_JOB.update(
+                path=path, target=staging / "map.png", formats=formats, options=static, settings=settings
+            )
+            drawing = helper.submit(_prepare_and_draw)  # forks here, with the job set
+            files_here = [name for name in files if not name.startswith("map.")]
+        else:
+            files_here = files
+        data = prepare(path, online=online, progress=progress, settings=settings)
+        # Said, not refused: a place near a border whose country nothing decided.
+        for warning in data.warnings:
+            print(warning, file=sys.stderr)
+        write_outputs(data, staging, tiles=tiles, static=static, only=files_here, step=show)
+        if drawing is not None:
+            if show:
+                show("map." + "/".join(formats) + " (second process)")
+            drawing.result()
         os.chmod(staging, 0o755)
         if out.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
@@ -405,8 +416,15 @@ def _build(path, out: Path, files, helper, show, *, online, tiles, progress, sta
         else:
             os.replace(staging, out)
     except BaseException:
+        if drawing is not None:  # let it end before its folder goes
+            drawing.cancel()
+            wait([drawing])
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if helper is not None:
+            helper.shutdown(cancel_futures=True)
+            _SECOND_PROCESS_JOB.clear()
     return [out / name for name in files]
 
 

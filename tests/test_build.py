@@ -179,6 +179,11 @@ def test_a_geojson_region_file_is_drawn_and_exported(tmp_path, write_scenario):
     assert "Liptako-Gourma" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_static_map_drawn_in_a_second_process_is_the_same(tmp_path, niger_output):
+    build(NIGER, tmp_path / "parallel", parallel=True)
+    assert digest(tmp_path / "parallel") == digest(niger_output)
+
+
 @pytest.mark.parametrize(
     ("only", "files"),
     [
