@@ -356,20 +356,25 @@ def _draw_sites(axis, sites, colors: dict[str, str], style: Style) -> list[tuple
     radii = np.array([style.radius(value) for value in personnel]) * _POINTS_PER_STYLE_PIXEL
     xs, ys = sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()
     order = np.argsort(-radii, kind="stable")
-    for index in order:
-        look = style.site_look_for(statuses[index], personnel[index])
-        color = colors[sites["actor"].iloc[index]]
-        width = style.country_site_stroke_width if kinds[index] == "country" else look.stroke_width
-        axis.scatter(
-            [xs[index]],
-            [ys[index]],
-            s=[(2 * radii[index]) ** 2],
-            facecolors=[to_rgba(color, look.fill_opacity)],
-            edgecolors=[color],
-            linewidths=width * _POINTS_PER_STYLE_PIXEL,
-            linestyles=[(0, look.dash)] if look.dash else ["solid"],
-            zorder=3,
-        )
+    actors = sites["actor"].tolist()
+    looks = [style.site_look_for(statuses[index], personnel[index]) for index in order]
+    pairs = list(zip(order, looks, strict=True))
+    # One collection for every circle (one scatter per site took 30 s at 10,000 sites),
+    # each path with its own colours, width and dashes, in the biggest-first order.
+    axis.scatter(
+        xs[order],
+        ys[order],
+        s=(2 * radii[order]) ** 2,
+        facecolors=[to_rgba(colors[actors[i]], look.fill_opacity) for i, look in pairs],
+        edgecolors=[colors[actors[i]] for i in order],
+        linewidths=[
+            (style.country_site_stroke_width if kinds[i] == "country" else look.stroke_width)
+            * _POINTS_PER_STYLE_PIXEL
+            for i, look in pairs
+        ],
+        linestyles=[(0, look.dash) if look.dash else "solid" for look in looks],
+        zorder=3,
+    )
     to_pixels = axis.transData.transform(np.column_stack((xs, ys)))
     dpi = axis.figure.dpi
     return [
