@@ -25,15 +25,17 @@ def basemap_layer(
     rivers, and country names as DOM text, all below the sites and movements.
 
     Only what lies within ``bounds`` (west, south, east, north), widened, is
-    embedded, to keep the page small.
+    embedded, clipped to that box, to keep the page small and quick to draw.
     """
     countries, physical = country_frame(), physical_frame()
     if bounds is not None:
         west, south, east, north = bounds
         pad = max(east - west, north - south, 10)
         box = (west - pad, max(south - pad, -90), east + pad, min(north + pad, 90))
-        countries = countries.cx[box[0] : box[2], box[1] : box[3]]
+        # Clipped, not only selected: Russia or Brazil whole would outweigh a Sahel map.
+        countries = _clip(countries, box)
         physical = _clip(physical, box)
+    countries = countries[~countries.geometry.is_empty]
     physical = physical[~physical.geometry.is_empty]
     style = context.style
     extents = countries.geometry.bounds
