@@ -103,12 +103,9 @@
     }
   });
 
-  root.PostureMapBasemap = {
-    add: function (group, data, options) {
-      group.addLayer(new Basemap(data, options));
-    },
-    json: function (id) {
-      return JSON.parse(document.getElementById(id).textContent);
-    }
+  // Registered on the page runtime (posturemap.js is loaded first), so the basemap
+  // is one more PostureMap data layer.
+  root.PostureMap.addBasemap = function (group, data, options) {
+    group.addLayer(new Basemap(data, options));
   };
 })(window);

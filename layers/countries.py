@@ -4,37 +4,12 @@ from __future__ import annotations
 
 import geopandas as gpd
 import shapely
-from folium.template import Template
 
 from posturemap.geo.countries import country_frame, physical_frame
 from posturemap.geo.export import feature_collection
 from posturemap.geo.fields import phase_column
 
-from .elements import AreaLayer, PageContext, script_json, text
-from .literal import FeatureGroup
-
-
-class BasemapLayer(FeatureGroup):
-    """Countries, lakes, rivers and country names, drawn by ``PostureMapBasemap`` (basemap.js)."""
-
-    _template = Template(
-        """
-        {% macro html(this, kwargs) %}
-            <script type="application/json" id="{{ this.get_name() }}-data">{{ this.data }}</script>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.featureGroup({});
-            PostureMapBasemap.add({{ this.get_name() }},
-                PostureMapBasemap.json("{{ this.get_name() }}-data"), {{ this.options_json }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, data: dict, options: dict, *, name: str):
-        super().__init__(name=text(name), overlay=True, show=True, control=False)
-        self._name = "PmBasemap"
-        self.data = script_json(data)
-        self.options_json = script_json(options)
+from .elements import AreaLayer, DataLayer, PageContext, script_json
 
 
 def _clip(frame: gpd.GeoDataFrame, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
@@ -45,20 +20,22 @@ def _clip(frame: gpd.GeoDataFrame, box: tuple[float, float, float, float]) -> gp
 
 def basemap_layer(
     *, context: PageContext, bounds: tuple[float, float, float, float] | None = None
-) -> BasemapLayer:
+) -> DataLayer:
     """The offline basemap: Natural Earth countries (1:10m, simplified), 1:50m lakes and
     rivers, and country names as DOM text, all below the sites and movements.
 
     Only what lies within ``bounds`` (west, south, east, north), widened, is
-    embedded, to keep the page small.
+    embedded, clipped to that box, to keep the page small and quick to draw.
     """
     countries, physical = country_frame(), physical_frame()
     if bounds is not None:
         west, south, east, north = bounds
         pad = max(east - west, north - south, 10)
         box = (west - pad, max(south - pad, -90), east + pad, min(north + pad, 90))
-        countries = countries.cx[box[0] : box[2], box[1] : box[3]]
+        # Clipped, not only selected: Russia or Brazil whole would outweigh a Sahel map.
+        countries = _clip(countries, box)
         physical = _clip(physical, box)
+    countries = countries[~countries.geometry.is_empty]
     physical = physical[~physical.geometry.is_empty]
     style = context.style
     extents = countries.geometry.bounds
@@ -88,7 +65,8 @@ def basemap_layer(
         "nameColor": style.country_name_color,
         "riverZoom": style.river_min_zoom,
     }
-    return BasemapLayer(data, options, name="Countries")
+    # Drawn by PostureMap.addBasemap (basemap.js), like every other data layer.
+    return DataLayer("addBasemap", data, context, name="Countries", control=False, extra=options)
 
 
 def shading_layer(

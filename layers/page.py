@@ -70,11 +70,10 @@ def _page_title(figure: Figure, title: str) -> None:
     figure.header.add_child(Markup('<meta charset="utf-8">'), name="charset")
 
 
-def _add_tiles(fmap: Map, tiles: Tiles | None) -> None:
-    if tiles is not None:
-        TileLayer(
-            tiles=tiles.url, attr=safe_attribution(tiles.attribution), name=text(tiles.name), control=False
-        ).add_to(fmap)
+def _add_tiles(fmap: Map, tiles: Tiles) -> None:
+    TileLayer(
+        tiles=tiles.url, attr=safe_attribution(tiles.attribution), name=text(tiles.name), control=False
+    ).add_to(fmap)
 
 
 def _page_map() -> Map:
@@ -84,11 +83,14 @@ def _page_map() -> Map:
 
 
 def _ground(fmap: Map, data: PostureData, *, style: Style, tiles: Tiles | None, view: FirstView):
-    """What every map starts with: shared data, the country basemap, tiles, regions."""
+    """What every map starts with: shared data, the ground (the offline basemap, or the
+    tiles the user asked for: the basemap's opaque land would hide them), regions."""
     context = PageContext(data.scenario, style.for_sites(most_sites_in_a_phase(data.sites)))
     fmap.add_child(context)
-    fmap.add_child(basemap_layer(context=context, bounds=view.focus))
-    _add_tiles(fmap, tiles)
+    if tiles is None:
+        fmap.add_child(basemap_layer(context=context, bounds=view.focus))
+    else:
+        _add_tiles(fmap, tiles)
     regions = None
     if len(data.regions):
         regions = regions_layer(

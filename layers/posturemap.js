@@ -340,6 +340,23 @@
       }
       L.DomUtil.addClass(node, "pm-label-hidden");
     });
+    // The basemap's country names give way: to the sites' labels and circles, the
+    // map's controls and one another (such a name hides; one may run off the map's
+    // edge, as on any map, where a site's label may not).
+    var circles = [];
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof PM.SitesLayer) || !layer._looks) return;
+      for (var i = 0; i < layer._n; i++) {
+        var p = map.latLngToContainerPoint([layer._d.lat[i], layer._d.lon[i]]), r = layer._looks[i].radius;
+        circles.push({ left: frame.left + p.x - r, right: frame.left + p.x + r, top: frame.top + p.y - r, bottom: frame.top + p.y + r });
+      }
+    });
+    Array.prototype.forEach.call(container.querySelectorAll(".pm-country-name span"), function (name) {
+      name.style.visibility = "";
+      var box = name.getBoundingClientRect(), hit = function (other) { return overlaps(box, other); };
+      if (taken.some(hit) || circles.some(hit)) name.style.visibility = "hidden";
+      else taken.push(box);
+    });
   };
 
   // Every map of the page, for printing.

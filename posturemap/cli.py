@@ -220,19 +220,28 @@ def _geocode(args) -> int:
     return EXIT_OK
 
 
+def _refuse_overwrite(path, *, force: bool, another: str) -> None:
+    """A file the user asked for must not replace one already there, unless ``--force``."""
+    if path.exists() and not force:
+        msg = f"already exists; choose {another}, or add --force to overwrite it"
+        raise ScenarioError.single(path, 0, "", msg)
+
+
+def _write(path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError.single(path, 0, "", f"cannot write: {error.strerror}") from None
+
+
 def _init(args) -> int:
     from pathlib import Path
 
     from posturemap.geo.schema import init_template
 
     path = Path(args.file)
-    if path.exists() and not args.force:
-        msg = "already exists; choose another name, or add --force to overwrite it"
-        raise ScenarioError.single(path, 0, "", msg)
-    try:
-        path.write_text(init_template(), encoding="utf-8")
-    except OSError as error:
-        raise ScenarioError.single(path, 0, "", f"cannot write: {error.strerror}") from None
+    _refuse_overwrite(path, force=args.force, another="another name")
+    _write(path, init_template())
     print(f"wrote {path}; edit it, then run `posturemap validate {path}` and `posturemap build {path}`")
     return EXIT_OK
 
@@ -243,14 +252,8 @@ def _draft(args) -> int:
     from posturemap.geo.draft import draft_scenario
 
     path = Path(args.out)
-    if path.exists() and not args.force:
-        msg = "already exists; choose another --out, or add --force to overwrite it"
-        raise ScenarioError.single(path, 0, "", msg)
-    text = draft_scenario(args.reports)
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise ScenarioError.single(path, 0, "", f"cannot write: {error.strerror}") from None
+    _refuse_overwrite(path, force=args.force, another="another --out")
+    _write(path, draft_scenario(args.reports))
     print(
         f"wrote {path}: a draft to review; choose its phases, then `posturemap validate --no-geocode {path}`"
     )

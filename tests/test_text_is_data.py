@@ -403,3 +403,21 @@ def test_static_map_draws_dollar_signs_as_text(tmp_path):
     data = prepare(write(scenario, tmp_path / "s.yaml"))
     static_map(data, tmp_path / "map.png")
     assert (tmp_path / "map.png").stat().st_size > 0
+
+
+def test_tiles_replace_the_offline_basemap_and_keep_a_clean_attribution(niger_data):
+    """With --tiles the page loads the tiles (and only then uses the network); the
+    basemap's opaque land would hide them, so it is left out."""
+    from posturemap.layers.page import Tiles, posture_map
+
+    tiles = Tiles(
+        "https://tiles.example.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://example.org">Example</a><img src=x onerror=alert(1)>',
+        "Example.Tiles",
+    )
+    with_tiles = posture_map(niger_data, tiles=tiles).get_root().render()
+    assert "https://tiles.example.org/{z}/{x}/{y}.png" in with_tiles
+    assert "alert(1)" not in with_tiles and "img src=x" not in with_tiles
+    assert "https://example.org" in with_tiles  # the attribution's link is kept
+    assert "PostureMap.addBasemap(" not in with_tiles
+    assert "PostureMap.addBasemap(" in posture_map(niger_data).get_root().render()
