@@ -17,14 +17,11 @@ uses are subclassed below with the same mixin.
 from __future__ import annotations
 
 import folium
-import folium.map
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 __all__ = [
     "FeatureGroup",
-    "FitBounds",
-    "LayerControl",
     "LiteralMacro",
     "Map",
     "Markup",
@@ -93,14 +90,6 @@ class Map(folium.Map, LiteralMacro):
 
 class FeatureGroup(folium.FeatureGroup, LiteralMacro):
     """``folium.FeatureGroup`` rendered literally."""
-
-
-class LayerControl(folium.LayerControl, LiteralMacro):
-    """``folium.LayerControl`` rendered literally (layer names are values in its script)."""
-
-
-class FitBounds(folium.map.FitBounds, LiteralMacro):
-    """``folium.FitBounds`` rendered literally."""
 
 
 class TileLayer(folium.TileLayer, LiteralMacro):
