@@ -13,6 +13,7 @@ import pytest
 from posturemap.build import prepare
 
 from .conftest import NIGER
+from .test_pages import offline_page
 
 pytestmark = pytest.mark.browser
 
@@ -21,22 +22,7 @@ SIZES = [(320, 568), (390, 844), (700, 450), (1024, 768), (1440, 900)]
 
 def open_sized(browser, path: Path, size: tuple[int, int], *, query: str = ""):
     """A page at a screen size, offline, with console errors collected too."""
-    width, height = size
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.set_default_timeout(10_000)
-    errors, requests = [], []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-
-    def route(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            requests.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", route)
-    page.goto(path.resolve().as_uri() + query)
+    page, errors, requests = offline_page(browser, path, size=size, query=query, console_errors=True)
     page.wait_for_function("() => window.PostureMap && PostureMap.maps.length > 0")
     settle(page)
     return page, errors, requests

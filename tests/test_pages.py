@@ -12,13 +12,20 @@ from .conftest import MINIMAL, NIGER
 pytestmark = pytest.mark.browser
 
 
-def open_page(browser, path: Path):
-    """Open a built page offline; return the page, its JS errors and attempted requests."""
-    page = browser.new_page(viewport={"width": 1400, "height": 850})
+def offline_page(browser, path: Path, *, size=(1400, 850), query: str = "", console_errors: bool = False):
+    """Open a built page with every network request blocked.
+
+    Returns the page, its JS errors (uncaught errors and dialogs; console errors
+    too with ``console_errors``) and the requests it attempted.
+    """
+    width, height = size
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.set_default_timeout(10_000)
     errors, requests = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    if console_errors:
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
 
     def route(route):
         if route.request.url.startswith("file://"):
@@ -28,7 +35,13 @@ def open_page(browser, path: Path):
             route.abort()
 
     page.route("**/*", route)
-    page.goto(path.resolve().as_uri())
+    page.goto(path.resolve().as_uri() + query)
+    return page, errors, requests
+
+
+def open_page(browser, path: Path):
+    """Open a built page offline; return the page, its JS errors and attempted requests."""
+    page, errors, requests = offline_page(browser, path)
     page.wait_for_function(
         "() => typeof L !== 'undefined' && document.querySelector('.leaflet-overlay-pane canvas')"
     )
