@@ -286,10 +286,6 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def _xml_value(value: Any) -> Any:
-    return xml_text(value) if isinstance(value, str) else value
-
-
 def _check_field_names(columns_by_layer: Mapping[str, Any], path: Path) -> None:
     problems = [
         f"{layer}.{name}"
@@ -302,61 +298,6 @@ def _check_field_names(columns_by_layer: Mapping[str, Any], path: Path) -> None:
             "use lower case [a-z][a-z0-9_]* and no SQL reserved word (see posturemap.geo.fields)"
         )
         raise BuildError(msg)
-
-
-#: The field GDAL's KML writer turns into each placemark's Style (it also keeps it as data).
-KML_STYLE_FIELD = "OGR_STYLE"
-#: The fields that make each placemark's TimeSpan (read back under these names with
-#: ``LIBKML_BEGIN_FIELD=time_begin LIBKML_END_FIELD=time_end``).
-KML_BEGIN_FIELD = "time_begin"
-KML_END_FIELD = "time_end"
-
-
-def write_kml(folders: Mapping[str, tuple[str, gpd.GeoDataFrame]], path: Path) -> Path:
-    """Write placemarks as KML through GDAL's LIBKML driver, one Folder per entry.
-
-    Parameters
-    ----------
-    folders : mapping of str to (str, GeoDataFrame)
-        By folder id: the folder's name and its placemarks.  LIBKML maps the
-        columns ``name`` and ``description`` to the KML
-        elements of those names, ``time_begin`` and ``time_end`` to a TimeSpan, and
-        ``OGR_STYLE`` to the placemark's Style; other columns become
-        ExtendedData.  Text is escaped by the driver.
-    path : Path
-        The ``.kml`` file; it must not exist yet.
-
-    Raises
-    ------
-    BuildError
-        When a column name is not a safe field name.
-    """
-    _check_field_names(
-        {
-            name: [column for column in frame.columns if column != KML_STYLE_FIELD]
-            for name, (_, frame) in folders.items()
-        },
-        path,
-    )
-    # LIBKML's own names, begin and end, are SQL reserved words.
-    fields = {"LIBKML_BEGIN_FIELD": KML_BEGIN_FIELD, "LIBKML_END_FIELD": KML_END_FIELD}
-    previous = {option: pyogrio.get_gdal_config_option(option) for option in fields}
-    pyogrio.set_gdal_config_options(fields)
-    try:
-        for number, (folder_id, (folder_name, frame)) in enumerate(folders.items()):
-            texts = [column for column in frame.columns if column != frame.geometry.name]
-            frame = frame.assign(**{column: frame[column].map(_xml_value) for column in texts})
-            pyogrio.write_dataframe(
-                frame,
-                path,
-                layer=folder_id,
-                driver="LIBKML",
-                append=number > 0,
-                layer_options={"FOLDER": "YES", "NAME": xml_text(folder_name)},
-            )
-    finally:
-        pyogrio.set_gdal_config_options(previous)
-    return path
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:

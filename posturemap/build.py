@@ -273,10 +273,10 @@ def _write_the_rest(data: PostureData, folder: Path, *, tiles, only: Sequence[st
         step("GeoPackage")
         export.write_geopackage(layers, folder / "posture.gpkg", styles=layer_styles(data, layers))
     if "posture.kml" in wanted:
-        from posturemap.layers.kml import kml_folders
+        from posturemap.layers.kml import write_kml
 
         step("KML")
-        export.write_kml(kml_folders(data), folder / "posture.kml")
+        write_kml(data, folder / "posture.kml")
     if "summary.csv" in wanted:
         step("summary.csv")
         export.write_csv(analyse.summary(data), folder / "summary.csv")

@@ -18,7 +18,7 @@ import pytest
 from matplotlib.image import imread
 
 from posturemap.build import build, gis_layers, prepare
-from posturemap.geo.export import KML_STYLE_FIELD, LAYER_STYLES
+from posturemap.geo.export import LAYER_STYLES
 from posturemap.geo.fields import FIELD_NAME, SQL_RESERVED, column_token
 from posturemap.geo.scenario import load_scenario
 from posturemap.layers.qgis import expression_literal, layer_styles
@@ -41,7 +41,7 @@ def export_field_names(folder: Path) -> dict[str, list[str]]:
     with open(folder / "summary.csv", encoding="utf-8", newline="") as handle:
         names["summary.csv"] = next(csv.reader(handle))
     schema_fields = ET.parse(folder / "posture.kml").getroot().iter(f"{KML}SimpleField")
-    names["posture.kml"] = sorted({field.get("name") for field in schema_fields} - {KML_STYLE_FIELD})
+    names["posture.kml"] = sorted({field.get("name") for field in schema_fields})
     return names
 
 
