@@ -192,31 +192,24 @@ def _draw_static(data: PostureData, path: Path, formats: tuple[str, ...], option
     return static_map(data, path, formats=formats, **options)
 
 
-#: What the second process draws, set before it is forked: it inherits this
-#: instead of receiving it pickled (``Settings`` holds read-only mappings).
+#: What the second process draws: set just before it is forked, so it inherits
+#: the prepared data (nothing is pickled) and the parent's imports.
 _SECOND_PROCESS_JOB: dict = {}
 
 
-def _prepare_and_draw() -> None:
-    """The static map from the scenario file, in the second process (see :func:`_second_process`)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot
-
+def _draw_in_second_process() -> None:
+    """The static map, in the forked process (see :func:`_second_process`)."""
     job = _SECOND_PROCESS_JOB
-    data = prepare(job["path"], settings=job["settings"])
-    _draw_static(data, job["target"], job["formats"], job["options"])
+    _draw_static(job["data"], job["target"], job["formats"], job["options"])
 
 
 def _second_process():
-    """A forked process for the static map, or ``None`` without a second core or ``fork``.
+    """A process for the static map, forked once the scenario is prepared; ``None`` if it cannot be.
 
-    The static map is the longest step of a small build and needs nothing the
-    other outputs make, so on two cores it is drawn beside them.  The second
-    process reads the scenario itself (the same file gives the same data),
-    so nothing is sent between the two, and it imports matplotlib while the
-    first process reads.
+    The static map needs nothing the other outputs make, so on two cores it is
+    drawn beside them.  The process is forked after :func:`prepare`, so it
+    shares the prepared data with its parent (copy-on-write) and reads
+    nothing again.  ``None`` without a second core or without ``fork``.
     """
     import multiprocessing
 
@@ -318,7 +311,7 @@ def build(
     settings: Settings = DEFAULT_SETTINGS,
     only: str | Sequence[str] | None = None,
     steps: bool = False,
-    parallel: bool = False,
+    parallel: bool = True,
 ) -> list[Path]:
     """Build every output of a scenario into ``out``, atomically.
 
@@ -344,11 +337,9 @@ def build(
     steps : bool
         Show each step on stderr once the build has taken about 2 s (only on a terminal).
     parallel : bool
-        Draw the static map in a second, forked process that reads the
-        scenario itself (see :func:`_second_process`). Off by default: on this
-        2-core machine, shared with other work, it made the Niger build
-        slower (median 3.0 s against 1.7 s), since both processes read the
-        scenario.
+        Draw the static map in a second process, forked once the scenario is
+        prepared, while this one writes the other outputs (the same bytes
+        either way).  On by default; it needs two cores and ``fork``.
 
     Returns
     -------
@@ -386,22 +377,18 @@ def _build(
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     formats = _static_formats(files)
-    # Online geocoding asks a server: only one process does.
-    helper = _second_process() if parallel and formats and not online else None
-    drawing = None
+    helper = drawing = None
     try:
-        if helper is not None:
-            _SECOND_PROCESS_JOB.update(
-                path=path, target=staging / "map.png", formats=formats, options=static, settings=settings
-            )
-            drawing = helper.submit(_prepare_and_draw)  # forks here, with the job set
-            files_here = [name for name in files if not name.startswith("map.")]
-        else:
-            files_here = files
         data = prepare(path, online=online, progress=progress, settings=settings)
         # Said, not refused: a place near a border whose country nothing decided.
         for warning in data.warnings:
             print(warning, file=sys.stderr)
+        helper = _second_process() if parallel and formats else None
+        files_here = files
+        if helper is not None:
+            _SECOND_PROCESS_JOB.update(data=data, target=staging / "map.png", formats=formats, options=static)
+            drawing = helper.submit(_draw_in_second_process)  # forks here, with the job set
+            files_here = [name for name in files if not name.startswith("map.")]
         write_outputs(data, staging, tiles=tiles, static=static, only=files_here, step=show)
         if drawing is not None:
             if show:
@@ -424,7 +411,7 @@ def _build(
     finally:
         if helper is not None:
             helper.shutdown(cancel_futures=True)
-            _SECOND_PROCESS_JOB.clear()
+        _SECOND_PROCESS_JOB.clear()
     return [out / name for name in files]
 
 
