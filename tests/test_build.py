@@ -179,9 +179,15 @@ def test_a_geojson_region_file_is_drawn_and_exported(tmp_path, write_scenario):
     assert "Liptako-Gourma" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_static_map_drawn_in_a_second_process_is_the_same(tmp_path, niger_output):
+@pytest.mark.parametrize("pickled_sites", [0, 2_000], ids=["forked after prepare", "sent pickled"])
+def test_outputs_written_in_a_second_process_are_the_same(tmp_path, niger_output, monkeypatch, pickled_sites):
+    """Both ways of handing the data to the second process give the files one process gives."""
+    from posturemap import second
+
+    monkeypatch.setattr(second, "PICKLED_SITES", pickled_sites)
+    build(NIGER, tmp_path / "serial", parallel=False)
     build(NIGER, tmp_path / "parallel", parallel=True)
-    assert digest(tmp_path / "parallel") == digest(niger_output)
+    assert digest(tmp_path / "parallel") == digest(tmp_path / "serial") == digest(niger_output)
 
 
 @pytest.mark.parametrize(
