@@ -171,7 +171,8 @@ def locate_countries(lons, lats, *, settings: Settings = DEFAULT_SETTINGS) -> li
         lons + reach / scale_x,
         lats + reach / _KM_PER_DEGREE_LAT,
     )
-    near_point, near_part = tree.query(boxes)
+    # Parts whose outline (not only its bounding box) comes within reach.
+    near_point, near_part = tree.query(boxes, predicate="intersects")
     holding_point, holding_part = tree.query(points, predicate="intersects")
     holding: dict[int, set[str]] = {}
     for point, part in zip(holding_point.tolist(), holding_part.tolist(), strict=True):

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Geod
@@ -51,6 +52,8 @@ def _refs(refs) -> list[str]:
 
 
 PERSONNEL_COLUMNS = ("personnel", "personnel_min", "personnel_max")
+#: What :func:`_personnel` gives: the counts and the report's wording.
+PERSONNEL_TEXT_COLUMNS = ("personnel", "personnel_text", "personnel_min", "personnel_max")
 
 
 def _personnel(personnel, *, status: str = "active") -> dict:
@@ -82,6 +85,22 @@ def records_frame(
         frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
     else:
         frame = gpd.GeoDataFrame({column: [] for column in columns}, geometry=[], crs=CRS)
+    for column in counts:
+        frame[column] = pd.array(frame[column], dtype="Int64")
+    return frame
+
+
+def columns_frame(
+    columns: dict[str, list], geometry, names: list[str], *, counts: tuple[str, ...] = PERSONNEL_COLUMNS
+) -> gpd.GeoDataFrame:
+    """Columns (lists of equal length) and their geometries as a GeoDataFrame in EPSG:4326.
+
+    ``counts`` become nullable integers, so an unknown figure stays null
+    rather than turning into NaN; with no rows the frame still has ``names``.
+    """
+    if not len(geometry):
+        return records_frame([], names, counts=counts)
+    frame = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(geometry, crs=CRS).array, crs=CRS)
     for column in counts:
         frame[column] = pd.array(frame[column], dtype="Int64")
     return frame
@@ -195,41 +214,48 @@ def rows_by_place(places: gpd.GeoDataFrame) -> dict[str, dict]:
 
 
 def sites_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """One Point per (place, actor, phase) deployment, in scenario order."""
-    by_place = rows_by_place(places)
-    phase_order = {phase.id: index for index, phase in enumerate(scenario.phases)}
-    rows = []
-    for deployment in scenario.deployments:
-        place = by_place[deployment.place]
-        # A text column with gaps holds NaN, not None, once it is in a frame.
-        country = place["country"] if isinstance(place["country"], str) else None
-        personnel = deployment.personnel
-        rows.append(
-            {
-                "id": f"{deployment.place}/{deployment.actor}/{deployment.phase}",
-                "place": deployment.place,
-                "name": place["name"],
-                "kind": place["kind"],
-                "actor": deployment.actor,
-                "actor_name": scenario.actor(deployment.actor).name,
-                "phase": deployment.phase,
-                "phase_label": scenario.phase(deployment.phase).label,
-                "phase_date": scenario.phase(deployment.phase).date,
-                "phase_date_precision": scenario.phase(deployment.phase).date_precision,
-                "phase_index": phase_order[deployment.phase],
-                **_personnel(personnel, status=deployment.status),
-                "figures": [str(figure) for figure in deployment.figures],
-                "status": deployment.status,
-                "country": country,
-                "country_name": country_name(country),
-                "country_certain": bool(place["country_certain"]),
-                "in_sahel": bool(place["in_sahel"]),
-                "sources": _refs(deployment.sources),
-                "note": deployment.note,
-                "geometry": place["geometry"],
-            }
-        )
-    return records_frame(rows, SITE_COLUMNS)
+    """One Point per (place, actor, phase) deployment, in scenario order.
+
+    Built column by column: each place's columns are taken by index, and each
+    actor's and phase's values are looked up once, not once per deployment.
+    """
+    deployments = scenario.deployments
+    position = {place_id: index for index, place_id in enumerate(places["place"].tolist())}
+    at = np.array([position[deployment.place] for deployment in deployments], dtype=np.intp)
+
+    def place_column(column: str) -> list:
+        return places[column].to_numpy(dtype=object)[at].tolist() if len(at) else []
+
+    actors = {actor.id: actor.name for actor in scenario.actors}
+    phases = {phase.id: (index, phase) for index, phase in enumerate(scenario.phases)}
+    in_phase = [phases[deployment.phase] for deployment in deployments]
+    # A text column with gaps holds NaN, not None, once it is in a frame.
+    countries_here = [code if isinstance(code, str) else None for code in place_column("country")]
+    counts = [_personnel(deployment.personnel, status=deployment.status) for deployment in deployments]
+    columns = {
+        "id": [f"{d.place}/{d.actor}/{d.phase}" for d in deployments],
+        "place": [d.place for d in deployments],
+        "name": place_column("name"),
+        "kind": place_column("kind"),
+        "actor": [d.actor for d in deployments],
+        "actor_name": [actors[d.actor] for d in deployments],
+        "phase": [d.phase for d in deployments],
+        "phase_label": [phase.label for _, phase in in_phase],
+        "phase_date": [phase.date for _, phase in in_phase],
+        "phase_date_precision": [phase.date_precision for _, phase in in_phase],
+        "phase_index": [index for index, _ in in_phase],
+        **{column: [row[column] for row in counts] for column in PERSONNEL_TEXT_COLUMNS},
+        "figures": [[str(figure) for figure in d.figures] for d in deployments],
+        "status": [d.status for d in deployments],
+        "country": countries_here,
+        "country_name": [country_name(code) for code in countries_here],
+        "country_certain": [bool(value) for value in place_column("country_certain")],
+        "in_sahel": [bool(value) for value in place_column("in_sahel")],
+        "sources": [_refs(d.sources) for d in deployments],
+        "note": [d.note for d in deployments],
+    }
+    geometry = places.geometry.to_numpy()[at] if len(at) else []
+    return columns_frame(columns, geometry, SITE_COLUMNS)
 
 
 SITE_COLUMNS = [
