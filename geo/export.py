@@ -109,28 +109,48 @@ def _column_json(values: pd.Series) -> list:
     return [json_value(value) for value in values.tolist()]
 
 
-def feature_collection(frame: gpd.GeoDataFrame, *, name: str) -> dict:
-    """A GeoDataFrame as an RFC 7946 FeatureCollection mapping."""
-    if frame.crs is not None and frame.crs.to_epsg() != 4326:
-        frame = frame.to_crs(4326)
-    columns = [column for column in frame.columns if column != frame.geometry.name]
-    values = [_column_json(frame[column]) for column in columns]
-    geometries = geometries_json(frame.geometry.to_numpy())
+#: Rows converted and written at a time, so a large layer never sits in memory
+#: as one list of features or one string.
+CHUNK_ROWS = 10_000
+
+
+def _features(frame: gpd.GeoDataFrame, start: int, stop: int) -> list[dict]:
+    """The features of rows ``start`` to ``stop``."""
+    part = frame.iloc[start:stop]
+    columns = [column for column in part.columns if column != part.geometry.name]
+    values = [_column_json(part[column]) for column in columns]
+    geometries = geometries_json(part.geometry.to_numpy())
     ids = values[columns.index("id")] if "id" in columns else None
-    features = []
     rows = zip(*values, strict=True) if values else [()] * len(geometries)
+    features = []
     for number, row in enumerate(rows):
-        properties = dict(zip(columns, row, strict=True))
         feature: dict[str, Any] = {"type": "Feature"}
         if ids is not None:
             feature["id"] = ids[number]
-        feature["properties"] = properties
+        feature["properties"] = dict(zip(columns, row, strict=True))
         feature["geometry"] = geometries[number]
         features.append(feature)
+    return features
+
+
+def _collection_head(frame: gpd.GeoDataFrame, *, name: str) -> dict[str, Any]:
     collection: dict[str, Any] = {"type": "FeatureCollection", "name": name}
     if len(frame) and not frame.geometry.is_empty.all():
         collection["bbox"] = _round(list(frame.total_bounds))
-    collection["features"] = features
+    return collection
+
+
+def _in_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        return frame.to_crs(4326)
+    return frame
+
+
+def feature_collection(frame: gpd.GeoDataFrame, *, name: str) -> dict:
+    """A GeoDataFrame as an RFC 7946 FeatureCollection mapping."""
+    frame = _in_wgs84(frame)
+    collection = _collection_head(frame, name=name)
+    collection["features"] = _features(frame, 0, len(frame))
     return collection
 
 
@@ -139,7 +159,9 @@ def dumps(collection: Mapping) -> str:
 
 
 def write_geojson(frame: gpd.GeoDataFrame, path: Path, *, name: str) -> Path:
-    """Write one layer as an RFC 7946 GeoJSON file.
+    """Write one layer as an RFC 7946 GeoJSON file, :data:`CHUNK_ROWS` features at a time.
+
+    The bytes are those of ``dumps(feature_collection(frame, name=name))``.
 
     Raises
     ------
@@ -147,7 +169,16 @@ def write_geojson(frame: gpd.GeoDataFrame, path: Path, *, name: str) -> Path:
         When a column name is not a safe field name.
     """
     _check_field_names({name: frame.columns}, path)
-    path.write_text(dumps(feature_collection(frame, name=name)), encoding="utf-8")
+    frame = _in_wgs84(frame)
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+    head = encode(_collection_head(frame, name=name))
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        out.write(head[:-1] + ',"features":[')
+        for start in range(0, len(frame), CHUNK_ROWS):
+            if start:
+                out.write(",")
+            out.write(",".join(encode(feature) for feature in _features(frame, start, start + CHUNK_ROWS)))
+        out.write("]}\n")
     return path
 
 

@@ -355,9 +355,7 @@ def _build(
     writing = None
     try:
         data = prepare(path, online=online, progress=progress, settings=settings)
-        # Said, not refused: a place near a border whose country nothing decided.
-        for warning in data.warnings:
-            print(warning, file=sys.stderr)
+        say_warnings(data.warnings)
         files_here = files
         if helper is not None:
             there = tuple(name for name in files if name in SECOND_FILES)
@@ -387,6 +385,29 @@ def _build(
         if helper is not None:
             helper.close()
     return [out / name for name in files]
+
+
+#: Warnings printed in full; past this many, the rest are counted.
+WARNINGS_SHOWN = 50
+
+
+def say_warnings(warnings: Sequence, *, stream=None) -> None:
+    """Print what a build says but does not refuse (places whose country is uncertain).
+
+    The first :data:`WARNINGS_SHOWN` in full, then how many more there are:
+    a scenario of 100,000 places has hundreds near a border, and every one of
+    them is also marked in the exports (``country_certain`` false).
+    """
+    stream = sys.stderr if stream is None else stream
+    for warning in warnings[:WARNINGS_SHOWN]:
+        print(warning, file=stream)
+    hidden = len(warnings) - WARNINGS_SHOWN
+    if hidden > 0:
+        print(
+            f"... and {hidden:,} more places whose country is uncertain; each has country_certain "
+            "false in places.geojson, sites.geojson and the GeoPackage",
+            file=stream,
+        )
 
 
 def terminal_progress(number: int, total: int, name: str) -> None:

@@ -164,7 +164,7 @@ def _build(args) -> int:
 
 
 def _validate(args) -> int:
-    from posturemap.build import prepare
+    from posturemap.build import prepare, say_warnings
     from posturemap.geo.scenario import load_scenario
 
     status = EXIT_OK
@@ -175,8 +175,7 @@ def _validate(args) -> int:
             else:
                 data = prepare(path)
                 scenario = data.scenario
-                for warning in data.warnings:
-                    print(warning, file=sys.stderr)
+                say_warnings(data.warnings)
         except ScenarioError as error:
             if args.debug:
                 traceback.print_exc(file=sys.stderr)

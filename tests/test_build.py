@@ -11,7 +11,7 @@ import pytest
 import shapely
 import shapely.geometry
 
-from posturemap.build import OUTPUT_FILES, Steps, build
+from posturemap.build import OUTPUT_FILES, Steps, build, gis_layers
 from posturemap.cli import main
 from posturemap.geo.analyse import changes
 from posturemap.geo.scenario import load_scenario
@@ -241,3 +241,18 @@ def test_steps_show_only_on_a_terminal_after_two_seconds():
     quiet("index.html")
     quiet.done()
     assert piped.getvalue() == ""
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 10_000])
+def test_geojson_written_in_chunks_is_the_collection_as_one_document(
+    tmp_path, niger_data, monkeypatch, chunk_rows
+):
+    """Streaming a layer in chunks writes the very bytes of the whole collection dumped at once."""
+    from posturemap.geo import export
+
+    monkeypatch.setattr(export, "CHUNK_ROWS", chunk_rows)
+    for name, frame in gis_layers(niger_data).items():
+        path = export.write_geojson(frame, tmp_path / f"{name}.geojson", name=name)
+        expected = export.dumps(export.feature_collection(frame, name=name))
+        assert path.read_text(encoding="utf-8") == expected, name
+        assert json.loads(expected)["features"] or frame.empty
