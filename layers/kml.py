@@ -15,6 +15,7 @@ where it is written; the balloon's HTML is escaped once more as KML text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 
@@ -147,58 +148,65 @@ def balloon(row: dict, data: PostureData, *, title: str, citations: _Citations |
     return "".join(parts)
 
 
+#: Rows turned into placemarks at a time, so a large scenario never sits in
+#: memory as one document.
+CHUNK_ROWS = 10_000
+
+
 def write_kml(data: PostureData, path: Path, *, style: Style = DEFAULT_STYLE) -> Path:
-    """Write ``posture.kml``: a Folder per phase, in phase order."""
-    path.write_text(kml_document(data, style=style), encoding="utf-8")
+    """Write ``posture.kml``: a Folder per phase, in phase order, :data:`CHUNK_ROWS` placemarks at a time."""
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        for part in _kml_parts(data, style=style):
+            out.write(part)
     return path
 
 
 def kml_document(data: PostureData, *, style: Style = DEFAULT_STYLE) -> str:
     """The whole KML document as text."""
+    return "".join(_kml_parts(data, style=style))
+
+
+def _kml_parts(data: PostureData, *, style: Style) -> Iterator[str]:
     scenario = data.scenario
     style = style.for_sites(most_sites_in_a_phase(data.sites))
     colors = style.actor_colors(scenario.actors)
     citations = _Citations(data)
     phases = list(scenario.phases)
-    parts = [
+    yield (
         '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n'
         f'<Document id="root_doc">\n<name>{_xml(scenario.title)}</name>\n'
-    ]
+    )
     fields = "".join(f'<SimpleField name="{name}" type="{kind}"/>' for name, kind in FIELDS)
-    parts += [f'<Schema id="{_xml(phase.id)}.schema">{fields}</Schema>\n' for phase in phases]
+    yield "".join(f'<Schema id="{_xml(phase.id)}.schema">{fields}</Schema>\n' for phase in phases)
     for number, phase in enumerate(phases):
         end = phases[number + 1].date if number + 1 < len(phases) else None
         span = f"<TimeSpan><begin>{phase.date.isoformat()}</begin>"
         span += f"<end>{end.isoformat()}</end></TimeSpan>" if end else "</TimeSpan>"
         folder = _xml(phase.id)
-        parts.append(
-            f'<Folder id="{folder}">\n<name>{_xml(f"{phase.label} ({phase.date.isoformat()})")}</name>\n'
-        )
-        sites = records(data.sites[data.sites["phase"] == phase.id])
-        movements = records(data.movements[data.movements["phase"] == phase.id])
-        placemarks = [
-            (row, f"{row['actor_name']} at {row['name']}", _site_style(row, style, colors), "site")
-            for row in sites
-        ] + [
-            (
-                row,
-                f"{row['actor_name']} {row['kind']}: {row['from_name']} → {row['to_name']}",
-                _movement_style(row, style, colors),
-                "movement",
-            )
-            for row in movements
-        ]
-        for index, (row, title, look, kind) in enumerate(placemarks, start=1):
-            parts.append(
-                f'<Placemark id="{folder}.{index}"><name>{_xml(title)}</name>'
-                f"<description>{_xml(balloon(row, data, title=title, citations=citations))}</description>"
-                f"{span}{look}"
-                f'<ExtendedData><SchemaData schemaUrl="#{folder}.schema">{_simple_data(row, kind)}'
-                f"</SchemaData></ExtendedData>{_geometry(row['geometry'])}</Placemark>\n"
-            )
-        parts.append("</Folder>\n")
-    parts.append("</Document>\n</kml>\n")
-    return "".join(parts)
+        yield f'<Folder id="{folder}">\n<name>{_xml(f"{phase.label} ({phase.date.isoformat()})")}</name>\n'
+        index = 0
+        for kind, frame in (("site", data.sites), ("movement", data.movements)):
+            in_phase = frame[frame["phase"] == phase.id]
+            for start in range(0, len(in_phase), CHUNK_ROWS):
+                placemarks = []
+                for row in records(in_phase.iloc[start : start + CHUNK_ROWS]):
+                    index += 1
+                    if kind == "site":
+                        title, look = f"{row['actor_name']} at {row['name']}", _site_style(row, style, colors)
+                    else:
+                        title = f"{row['actor_name']} {row['kind']}: {row['from_name']} → {row['to_name']}"
+                        look = _movement_style(row, style, colors)
+                    popup = _xml(balloon(row, data, title=title, citations=citations))
+                    placemarks.append(
+                        f'<Placemark id="{folder}.{index}"><name>{_xml(title)}</name>'
+                        f"<description>{popup}</description>"
+                        f"{span}{look}"
+                        f'<ExtendedData><SchemaData schemaUrl="#{folder}.schema">{_simple_data(row, kind)}'
+                        f"</SchemaData></ExtendedData>{_geometry(row['geometry'])}</Placemark>\n"
+                    )
+                yield "".join(placemarks)
+        yield "</Folder>\n"
+    yield "</Document>\n</kml>\n"
 
 
 def _simple_data(row: dict, kind: str) -> str:

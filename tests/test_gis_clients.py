@@ -255,3 +255,15 @@ def test_scenario_text_reaches_the_qml_only_as_values(write_scenario):
     assert phases[0].find("rule").get("label") == hostile
     assert [rule.get("filter") for rule in phases] == ["\"phase\" = 'before'", "\"phase\" = 'after'"]
     assert expression_literal("O'Brien \\ x") == "'O''Brien \\\\ x'"
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 3])
+def test_kml_written_in_chunks_is_the_whole_document(tmp_path, niger_data, monkeypatch, chunk_rows):
+    from posturemap.layers import kml
+
+    monkeypatch.setattr(kml, "CHUNK_ROWS", chunk_rows)
+    path = kml.write_kml(niger_data, tmp_path / "posture.kml")
+    monkeypatch.setattr(kml, "CHUNK_ROWS", 10_000)
+    assert path.read_text(encoding="utf-8") == kml.kml_document(niger_data)
+    placemarks = list(ET.parse(path).getroot().iter(f"{KML}Placemark"))
+    assert len({placemark.get("id") for placemark in placemarks}) == len(placemarks)
