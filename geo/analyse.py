@@ -17,7 +17,7 @@ import pandas as pd
 from .countries import countries
 from .errors import UnknownIdError
 from .fields import phase_actor_column, phase_column
-from .join import PostureData, records, records_frame, rows_by_place
+from .join import PERSONNEL_COLUMNS, PostureData, records, records_frame, rows_by_place
 
 CHANGES = ("withdrawn", "new", "reduced", "increased", "unchanged", "unknown")
 #: What ``before_status``/``after_status`` say when a phase has no record.
@@ -28,7 +28,10 @@ ARRIVING_MOVEMENTS = ("arrival", "deployment", "relocation")
 
 
 def _known(value) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
+    """A count as an int, or None when it is missing (None, pandas' NA, or NaN)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return int(value)
 
 
 def _here(row) -> bool:
@@ -129,14 +132,15 @@ def changes(
         When a phase id is not in the scenario (the message lists the ids).
     """
     from_phase, to_phase = _phase_ids(data, from_phase, to_phase)
-    sites = records(data.sites)
+    needed = ["place", "actor", "phase", "status", "sources", "personnel_text", *PERSONNEL_COLUMNS]
+    sites = records(data.sites[needed])
     keyed = {(row["place"], row["actor"], row["phase"]): row for row in sites}
     pairs = list(
         dict.fromkeys((row["place"], row["actor"]) for row in sites if row["phase"] in (from_phase, to_phase))
     )
     announced = _announced(data, from_phase, to_phase)
     actor_names = {actor.id: actor.name for actor in data.scenario.actors}
-    places = rows_by_place(data.places)
+    places = rows_by_place(data.places[["place", "name", "country", "geometry"]])
     rows = []
     for place, actor in pairs:
         before = keyed.get((place, actor, from_phase))
