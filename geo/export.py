@@ -267,8 +267,17 @@ def write_geopackage(
             f"use one of: {', '.join(layers)}"
         )
         raise BuildError(msg)
-    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_TIMESTAMP})
+    options = {
+        "OGR_CURRENT_DATE": FIXED_TIMESTAMP,
+        # No fsync and no rollback journal: a build writes into a staging folder
+        # that replaces the output only once every file is complete, so a crash
+        # never leaves a half-written GeoPackage in the output.  Each layer's
+        # commit waited for the disk: 0.8 s of the Niger build's 0.9 s here.
+        "OGR_SQLITE_SYNCHRONOUS": "OFF",
+        "OGR_SQLITE_JOURNAL": "OFF",
+    }
+    previous = {option: pyogrio.get_gdal_config_option(option) for option in options}
+    pyogrio.set_gdal_config_options(options)
     try:
         for name, frame in layers.items():
             flat = flat_frame(frame)
@@ -284,7 +293,7 @@ def write_geopackage(
                 )
             fields, data, masks = _field_arrays(flat)
             # GeoPackage 1.2 opens without a warning in older GDAL (Debian's, QGIS LTR).
-            options = {} if path.exists() else {"dataset_options": {"VERSION": "1.2"}}
+            version = {} if path.exists() else {"dataset_options": {"VERSION": "1.2"}}
             write(
                 path,
                 geometry=shapely.to_wkb(flat.geometry.to_numpy()),
@@ -296,12 +305,12 @@ def write_geopackage(
                 geometry_type=_geometry_type(flat.geometry),
                 crs=f"EPSG:{flat.crs.to_epsg()}",
                 append=path.exists(),
-                **options,
+                **version,
             )
         if styles:
             _write_layer_styles(path, styles)
     finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+        pyogrio.set_gdal_config_options(previous)
     return path
 
 
