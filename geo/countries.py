@@ -46,7 +46,7 @@ __all__ = [
 COUNTRIES_FILE = "ne_10m_countries.topo.json.gz"
 PHYSICAL_FILE = "ne_50m_physical.topo.json.gz"
 #: Bumped when what the cache holds changes.
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,29 @@ def _decode() -> dict[str, list[tuple[str | None, str, bytes]]]:
         ]
 
     capitals = _capitals()
+    drawn = _joined_by_code(_split_territories(rows(outlines, "countries", simplify=tolerance), capitals))
     return {
-        "countries": _split_territories(rows(outlines, "countries"), capitals),
-        "drawn": _split_territories(rows(outlines, "countries", simplify=tolerance), capitals),
+        "countries": _joined_by_code(_split_territories(rows(outlines, "countries"), capitals)),
+        "drawn": drawn,
+        # Where each name goes, worked out once (polylabel takes a while for 250 countries).
+        "labels": [
+            (code, name, shapely.to_wkb(label_point(shapely.from_wkb(wkb)))) for code, name, wkb in drawn
+        ],
         "lakes": rows(physical, "lakes"),
         "rivers": rows(physical, "rivers"),
     }
+
+
+def _joined_by_code(rows: list[tuple[str | None, str, bytes]]) -> list[tuple[str | None, str, bytes]]:
+    """One row per country code, its parts joined (the union is made once, when decoding)."""
+    parts: dict[str, list[BaseGeometry]] = {}
+    for code, _name, wkb in rows:
+        if code:
+            parts.setdefault(code, []).append(shapely.from_wkb(wkb))
+    return [
+        (code, "", shapely.to_wkb(shaped[0] if len(shaped) == 1 else shapely.union_all(shaped)))
+        for code, shaped in sorted(parts.items())
+    ]
 
 
 def _capitals() -> dict[str, tuple[float, float]]:
@@ -142,8 +159,8 @@ def _split_territories(
 
 
 @cache
-def _basemap() -> dict[str, list[tuple[str | None, str, BaseGeometry]]]:
-    """The decoded Natural Earth layers, from the cache folder when they were decoded before."""
+def _basemap() -> dict[str, list[tuple[str | None, str, bytes]]]:
+    """The decoded Natural Earth layers as WKB, from the cache folder when they were decoded before."""
     digest = hashlib.sha256()
     for name in (COUNTRIES_FILE, PHYSICAL_FILE):
         digest.update(resources.files("posturemap.data").joinpath(name).read_bytes())
@@ -154,10 +171,15 @@ def _basemap() -> dict[str, list[tuple[str | None, str, BaseGeometry]]]:
     if decoded is None:
         decoded = _decode()
         _write_cache(path, decoded)
-    return {
-        layer: [(code, name, shapely.from_wkb(wkb)) for code, name, wkb in rows]
-        for layer, rows in decoded.items()
-    }
+    return decoded
+
+
+@cache
+def _basemap_layer(layer: str) -> list[tuple[str | None, str, BaseGeometry]]:
+    """One decoded layer: (code, name, geometry) rows, read from WKB only when first asked for."""
+    rows = _basemap()[layer]
+    shapes = shapely.from_wkb([wkb for _, _, wkb in rows]).tolist() if rows else []
+    return [(code, name, shaped) for (code, name, _), shaped in zip(rows, shapes, strict=True)]
 
 
 def _read_cache(path) -> dict[str, list[tuple[str | None, str, bytes]]] | None:
@@ -191,13 +213,7 @@ def _write_cache(path, decoded: dict[str, list[tuple[str | None, str, bytes]]]) 
 
 
 def _by_code(layer: str) -> dict[str, BaseGeometry]:
-    parts: dict[str, list[BaseGeometry]] = {}
-    for code, _name, shaped in _basemap()[layer]:
-        if code:
-            parts.setdefault(code, []).append(shaped)
-    return {
-        code: shaped[0] if len(shaped) == 1 else shapely.union_all(shaped) for code, shaped in parts.items()
-    }
+    return {code: shaped for code, _name, shaped in _basemap_layer(layer)}
 
 
 def _countryinfo() -> dict[str, dict]:
@@ -270,7 +286,8 @@ def country_frame():
     import geopandas as gpd
 
     rows = [(c.code, c.name, c.drawn) for c in countries().values() if c.drawn is not None]
-    labels = [label_point(shaped) for _, _, shaped in rows]
+    placed = _by_code("labels")
+    labels = [placed.get(code) or label_point(shaped) for code, _, shaped in rows]
     return gpd.GeoDataFrame(
         {
             "code": [row[0] for row in rows],
@@ -295,8 +312,8 @@ def physical_frame():
     """Natural Earth's 1:50m lakes and river centre lines: ``kind`` (lake or river), geometry."""
     import geopandas as gpd
 
-    lakes = [shaped for _, _, shaped in _basemap()["lakes"]]
-    rivers = [shaped for _, _, shaped in _basemap()["rivers"]]
+    lakes = [shaped for _, _, shaped in _basemap_layer("lakes")]
+    rivers = [shaped for _, _, shaped in _basemap_layer("rivers")]
     return gpd.GeoDataFrame(
         {"kind": ["lake"] * len(lakes) + ["river"] * len(rivers)}, geometry=lakes + rivers, crs="EPSG:4326"
     )
