@@ -17,6 +17,7 @@ process reads the scenario.  Then:
 from __future__ import annotations
 
 import os
+import sys
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -75,10 +76,13 @@ class SecondProcess:
 
     @classmethod
     def start(cls) -> SecondProcess | None:
-        """A warm worker, or ``None`` without a second core or without ``fork``."""
-        import multiprocessing
+        """A warm worker, or ``None`` without a second core, or off Linux.
 
-        if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        ``fork`` is what makes the second process cheap, and only Linux forks a
+        process that has loaded numpy and GDAL safely (macOS's system libraries
+        may not survive it; Windows has no ``fork``).
+        """
+        if (os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux"):
             return None
         return cls()
 
