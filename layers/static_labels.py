@@ -217,16 +217,26 @@ def label_places(
         return []
     frame = box_of(axis.patch, renderer).grow(-3)
     places_total = sites["place"].nunique()
-    chosen = sites[sites["place"].isin(offered)]
+    offered_rows = sites["place"].isin(offered).to_numpy()  # circles are in the order of ``sites``
+    chosen = sites[offered_rows]
     totals = chosen.groupby("place", sort=False)["personnel"].sum(min_count=1).fillna(-1)
     places = sorted(totals.index, key=lambda place: (-float(totals[place]), str(place)))
     rows_of = dict(iter(chosen.groupby("place", sort=False)))
     actors_shown = sites["actor"].nunique()
-    reach = (
-        pd.DataFrame({"place": circles.place, "x": circles.x, "y": circles.y, "radius": circles.radius})
+    reach = {
+        place: (float(x), float(y), float(radius))
+        for place, x, y, radius in pd.DataFrame(
+            {
+                "place": circles.place[offered_rows],
+                "x": circles.x[offered_rows],
+                "y": circles.y[offered_rows],
+                "radius": circles.radius[offered_rows],
+            }
+        )
         .groupby("place", sort=False)
         .agg(x=("x", "first"), y=("y", "first"), radius=("radius", "max"))
-    )
+        .itertuples()
+    }
     # The bottom right corner is kept for a note, should a name find no room.
     note = axis.text(
         0.99,
@@ -257,7 +267,7 @@ def label_places(
             linespacing=1.25,
         )
         size = box_of(text, renderer)
-        x, y, radius = reach.loc[place, ["x", "y", "radius"]]
+        x, y, radius = reach[place]
         rings, boxes = _candidates(x, y, radius, size.x1 - size.x0, size.y1 - size.y0)
         if capped:  # among many circles a leader line would cross others: next to the circle only
             rings, boxes = rings[rings == 0], boxes[rings == 0]

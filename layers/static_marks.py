@@ -33,9 +33,13 @@ _RADIUS_STEP = 1.0
 _TURNS = 128
 #: A cubic Bézier quarter circle's control distance (error 0.03% of the radius).
 _KAPPA = 4 * (math.sqrt(2) - 1) / 3
-#: The unit circle as four cubic Bézier arcs, closed: 14 vertices.
+#: The unit circle as four cubic Bézier arcs, closed: 14 vertices.  It starts at the
+#: bottom and runs anticlockwise, as matplotlib's own circle, so dashes fall alike.
 _UNIT_CIRCLE = np.array(
     [
+        (0, -1),
+        (_KAPPA, -1),
+        (1, -_KAPPA),
         (1, 0),
         (1, _KAPPA),
         (_KAPPA, 1),
@@ -46,10 +50,7 @@ _UNIT_CIRCLE = np.array(
         (-1, -_KAPPA),
         (-_KAPPA, -1),
         (0, -1),
-        (_KAPPA, -1),
-        (1, -_KAPPA),
-        (1, 0),
-        (1, 0),
+        (0, -1),
     ]
 )
 #: Arrowheads as matplotlib's ``-|>`` at ``mutation_scale=11``, in points.
@@ -116,19 +117,18 @@ def polygons_path(geometries, tolerance: float, clip: tuple[float, float, float,
     from matplotlib.path import Path as MplPath
 
     shapes = shapely.clip_by_rect(np.asarray(geometries), *clip)
-    shapes = shapely.simplify(shapes, tolerance, preserve_topology=True)
+    # Topology need not be kept: a ring that collapses at this tolerance is too small to see.
+    shapes = shapely.simplify(shapes, tolerance, preserve_topology=False)
     polygons = shapely.get_parts(shapes[~shapely.is_empty(shapes)])
-    polygons = polygons[shapely.get_type_id(polygons) == 3]
-    rings = [ring for polygon in polygons for ring in (polygon.exterior, *polygon.interiors)]
-    if not rings:
+    rings = shapely.get_rings(polygons[shapely.get_type_id(polygons) == 3])
+    rings = rings[shapely.get_num_coordinates(rings) >= 4]
+    if not len(rings):
         return None
-    coordinates = [shapely.get_coordinates(ring) for ring in rings]
-    vertices = np.concatenate(coordinates)
+    vertices, ring_of = shapely.get_coordinates(rings, return_index=True)
     codes = np.full(len(vertices), MplPath.LINETO, dtype=MplPath.code_type)
-    starts = np.cumsum([0] + [len(ring) for ring in coordinates[:-1]])
-    ends = starts + np.array([len(ring) for ring in coordinates]) - 1
-    codes[starts] = MplPath.MOVETO
-    codes[ends] = MplPath.CLOSEPOLY
+    first = np.r_[True, ring_of[1:] != ring_of[:-1]]
+    codes[first] = MplPath.MOVETO
+    codes[np.r_[first[1:], True]] = MplPath.CLOSEPOLY
     return MplPath(vertices, codes)
 
 
