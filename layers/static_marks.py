@@ -204,10 +204,14 @@ def draw_movements(axis, panel: Panel, movements, colors: dict[str, str], style:
         lons, lats = np.asarray(geometry.coords)[:, :2].T
         x, y = panel.inches(lons, lats)
         points = np.column_stack((x, y))
+        # The arrow points along the last step that goes somewhere (repeated points have none).
+        steps = np.diff(points, axis=0)
+        moving = np.flatnonzero(np.hypot(steps[:, 0], steps[:, 1]) > 0)
+        if not len(moving):
+            continue
+        points = points[: moving[-1] + 2]
         direction = points[-1] - points[-2]
         length = math.hypot(*direction)
-        if length == 0:
-            continue
         direction /= length
         normal = np.array((-direction[1], direction[0]))
         # As matplotlib's ``-|>``: the tip stops short of the place, pulled back by half the stroke.
