@@ -1,6 +1,6 @@
 """What a panel of the static map draws under its labels: the basemap, movements and site circles.
 
-Everything here is a handful of artists, however many sites there are.  A
+Everything here is at most a few hundred artists, however many sites.  A
 PDF or SVG writer handles each artist (and each item of a collection whose
 items differ in style) in Python, so 20,000 circles as 20,000 paths took
 seconds to save.  Instead, circles of one look, one actor and about the same
@@ -28,8 +28,8 @@ POINTS_PER_STYLE_PIXEL = 0.72
 #: Circles of one look and actor share a path when their radii round to the same
 #: multiple of this many style pixels; paths are drawn biggest first.
 _RADIUS_STEP = 1.0
-#: Circles of one size step take about this many turns between actors and looks
-#: (see :func:`draw_sites`), each turn one path, so a path holds at most 1/_TURNS of them.
+#: With many circles, the groups of a size step (actor, look) take turns, each turn
+#: one path of at most 1/_TURNS of a panel's circles (and at least 16): see :func:`draw_sites`.
 _TURNS = 256
 #: A cubic Bézier quarter circle's control distance (error 0.03% of the radius).
 _KAPPA = 4 * (math.sqrt(2) - 1) / 3
