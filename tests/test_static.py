@@ -185,3 +185,111 @@ def test_static_maps_are_byte_identical(tmp_path, forty):
     again = static_map(data, tmp_path / "map.png", formats=("png", "svg", "pdf"))
     for path in again:
         assert path.read_bytes() == (folder / path.name).read_bytes(), path.name
+
+
+def crowded_places(count: int = 600, seed: int = 7) -> str:
+    """A made-up scenario: ``count`` places strewn over Niger and its neighbours, two actors, two phases."""
+    rng = random.Random(seed)
+    lines = [
+        f"title: {count} places, made up for a test",
+        "phases:",
+        "  - {id: before, label: Before, date: 2023-07-01}",
+        "  - {id: after, label: After, date: 2024-09-15}",
+        "actors:",
+        "  - {id: blue, name: Blue force, color: '#1f5fbf'}",
+        "  - {id: red, name: Red force, color: '#c0392b'}",
+        "sources:",
+        "  - {id: made-up, title: Made-up data for a test}",
+        "places:",
+    ]
+    for number in range(count):
+        lat, lon = rng.uniform(10.0, 20.0), rng.uniform(0.0, 16.0)
+        lines.append(f"  - {{id: p{number}, name: Post {number}, lat: {lat:.4f}, lon: {lon:.4f}}}")
+    lines.append("deployments:")
+    for number in range(count):
+        actor = "blue" if number % 2 else "red"
+        before, after = rng.randrange(10, 3000), rng.choice([0, rng.randrange(10, 3000)])
+        status = "withdrawn" if after == 0 else "active"
+        lines.append(
+            f"  - {{actor: {actor}, place: p{number}, phase: before, personnel: {before},"
+            " sources: [made-up]}"
+        )
+        lines.append(
+            f"  - {{actor: {actor}, place: p{number}, phase: after, personnel: {after}, status: {status},"
+            " sources: [made-up]}"
+        )
+    lines += [
+        "movements:",
+        "  - {actor: blue, from: p1, to: p3, phase: after, personnel: 100, kind: relocation,"
+        " sources: [made-up]}",
+        "  - {actor: red, from: p2, to: p4, phase: after, personnel: 50, kind: withdrawal,"
+        " sources: [made-up]}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("crowded")
+    path = folder / "crowded.yaml"
+    path.write_text(crowded_places(), encoding="utf-8")
+    data = prepare(path)
+    static_map(data, folder / "map.png", formats=("png", "svg", "pdf"))
+    return data, folder
+
+
+@pytest.mark.browser
+def test_with_many_places_only_the_largest_are_named_and_no_two_texts_overlap(browser, crowded):
+    from posturemap.layers.labels import labelled_places
+    from posturemap.layers.style import DEFAULT_STYLE
+
+    data, folder = crowded
+    boxes = _svg_boxes(browser, folder / "map.svg")
+    assert _overlaps(boxes) == []
+    texts = [box["text"] for box in boxes]
+    # Each label starts with the place's name: the figures follow on lines of their own.
+    names = {name for name in data.places["name"]}
+    named = [text for text in texts if text in names or text.split("\n")[0] in names]
+    largest = set()
+    for phase in ("before", "after"):
+        sites = data.sites[data.sites["phase"] == phase]
+        chosen = labelled_places(data.places, sites, limit=DEFAULT_STYLE.label_limit)
+        largest |= set(chosen["name"])
+    assert named, "some of the largest places find room for a name"
+    assert len(named) <= 2 * DEFAULT_STYLE.label_limit
+    assert {text.split("\n")[0] for text in named} <= largest
+    notes = [text for text in texts if "largest of 600 places named" in text]
+    assert len(notes) == 2, texts
+
+
+def test_every_site_is_one_circle_and_the_svg_holds_few_paths(crowded):
+    data, folder = crowded
+    svg = (folder / "map.svg").read_text(encoding="utf-8")
+    # 1,200 circles, drawn as a few paths (one per actor, look and size), not one each.
+    assert svg.count("<path") < 300
+    circles = sum(path.count("z") for path in re.findall(r'<path d="([^"]*)"', svg) if "\nC " in path)
+    assert circles >= len(data.sites)
+
+
+def test_circle_sizes_and_looks_are_the_styles(crowded):
+    from posturemap.geo.export import json_value
+    from posturemap.layers.static_marks import _radii_and_looks
+    from posturemap.layers.style import DEFAULT_STYLE
+
+    data, _folder = crowded
+    style = DEFAULT_STYLE.for_sites(600)
+    radius, looks, _widths = _radii_and_looks(data.sites, style)
+    for row, (personnel, status) in enumerate(
+        zip(data.sites["personnel"], data.sites["status"], strict=True)
+    ):
+        figure = json_value(personnel)
+        assert radius[row] == style.radius(figure)
+        assert style.site_looks[looks[row]] == style.site_look_for(status, figure)
+
+
+def test_crowded_static_maps_are_byte_identical(tmp_path, crowded):
+    data, folder = crowded
+    again = static_map(data, tmp_path / "map.png", formats=("png", "svg", "pdf"))
+    for path in again:
+        assert path.read_bytes() == (folder / path.name).read_bytes(), path.name
