@@ -10,12 +10,13 @@ ExtendedData under a Schema, which GDAL reads as a layer's fields.
 The document is written as text, one pass over each phase's rows: GDAL's
 LIBKML driver, which wrote it before, took over 2 s for 10,000 sites.  Every
 scenario value is XML-escaped (and stripped of characters XML cannot hold)
-where it is written; the balloon's HTML is escaped once more as KML text.
+where it is written; the balloon's HTML goes into a CDATA section.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -63,6 +64,21 @@ def _kml_color(hex_color: str, opacity: float = 1.0) -> str:
     """KML's colour: alpha, blue, green, red, from ``#rrggbb`` and an opacity."""
     red, green, blue = hex_color[1:3], hex_color[3:5], hex_color[5:7]
     return f"{round(255 * opacity):02x}{blue}{green}{red}".lower()
+
+
+def _cdata(html: str) -> str:
+    """The balloon's HTML as a CDATA section: already escaped, it needs no second pass.
+
+    A ``]]>`` inside (which escaped text cannot make, but the rule is XML's) is
+    split across two sections.
+    """
+    return "<![CDATA[" + html.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+@lru_cache(maxsize=8192)
+def _field_text(value: str) -> str:
+    """A field's value as XML text; fields repeat (actors, phases, statuses, counts), so remembered."""
+    return _xml(value)
 
 
 def _xml(value) -> str:
@@ -196,7 +212,7 @@ def _kml_parts(data: PostureData, *, style: Style) -> Iterator[str]:
                     else:
                         title = f"{row['actor_name']} {row['kind']}: {row['from_name']} → {row['to_name']}"
                         look = _movement_style(row, style, colors)
-                    popup = _xml(balloon(row, data, title=title, citations=citations))
+                    popup = _cdata(balloon(row, data, title=title, citations=citations))
                     placemarks.append(
                         f'<Placemark id="{folder}.{index}"><name>{_xml(title)}</name>'
                         f"<description>{popup}</description>"
@@ -215,7 +231,7 @@ def _simple_data(row: dict, kind: str) -> str:
     for name, _ in FIELDS:
         value = json_value(values.get(name))
         if value is not None:
-            data.append(f'<SimpleData name="{name}">{_xml(value)}</SimpleData>')
+            data.append(f'<SimpleData name="{name}">{_field_text(str(value))}</SimpleData>')
     return "".join(data)
 
 
