@@ -97,10 +97,11 @@
       this._d = d; this._ctx = ctx; this._n = d.lat.length; this._drawn = 0;
     },
     // Looks and drawing order, worked out when the phase is first shown, not for hidden phases.
-    _prepare: function () {
+    _prepare: function (map) {
       if (this._looks) return;
       var d = this._d, ctx = this._ctx, looks = [], order = [];
       for (var i = 0; i < this._n; i++) { looks.push(siteLook(d, i, ctx)); order.push(i); }
+      this._world = PM.worldPoints(map, d.lat, d.lon);
       // Big circles first, so small ones stay visible and clickable on top.
       order.sort(function (a, b) { return looks[b].radius - looks[a].radius || a - b; });
       this._looks = looks; this._order = order;
@@ -115,7 +116,7 @@
     siteCount: function () { return this._n; },
     drawnCount: function () { return this._drawn; },
     onAdd: function (map) {
-      this._prepare();
+      this._prepare(map);
       this._canvas = L.DomUtil.create("canvas", "pm-sites-canvas");
       map.getPane("overlayPane").appendChild(this._canvas);
       this._tooltip = L.tooltip({ direction: "top", offset: [0, -6], className: "pm-site-tooltip" });
@@ -159,11 +160,11 @@
       c.setTransform(ratio, 0, 0, ratio, 0, 0);
       var cell = this._cell, cols = Math.ceil(width / cell) + 1, grid = {};
       var xs = new Float64Array(this._n), ys = new Float64Array(this._n);
-      var drawn = 0;
+      var drawn = 0, world = this._world, scale = map.options.crs.scale(map.getZoom()), origin = map.getPixelOrigin();
+      var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
       for (var k = 0; k < order.length; k++) {
         var i = order[k], look = looks[i];
-        var p = map.latLngToLayerPoint([d.lat[i], d.lon[i]]);
-        var x = p.x - topLeft.x, y = p.y - topLeft.y;
+        var x = world.x[i] * scale - ox, y = world.y[i] * scale - oy;
         xs[i] = x; ys[i] = y;
         if (x < -look.radius || y < -look.radius || x > width + look.radius || y > height + look.radius) continue;
         drawn += 1;
@@ -242,6 +243,29 @@
     },
     openSite: function (i) { this.openSites([i]); }
   });
+
+  /* Points projected once to the map's CRS at a scale of 1 (Web Mercator's world
+   * as a unit square): at any zoom a point's layer position is then world × scale
+   * − pixel origin, with no object made per point. */
+  PM.worldPoints = function (map, lats, lons) {
+    var crs = map.options.crs, n = lats.length, x = new Float64Array(n), y = new Float64Array(n);
+    if (crs === L.CRS.EPSG3857) {
+      // Leaflet's SphericalMercator and EPSG3857 transformation, written out.
+      var max = L.Projection.SphericalMercator.MAX_LATITUDE, d = Math.PI / 180;
+      for (var i = 0; i < n; i++) {
+        var sin = Math.sin(Math.max(Math.min(max, lats[i]), -max) * d);
+        x[i] = lons[i] / 360 + 0.5;
+        y[i] = 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
+      }
+    } else {
+      var unit = crs.scale(0);
+      for (var j = 0; j < n; j++) {
+        var p = crs.latLngToPoint(L.latLng(lats[j], lons[j]), 0);
+        x[j] = p.x / unit; y[j] = p.y / unit;
+      }
+    }
+    return { x: x, y: y };
+  };
 
   PM.addSites = function (group, d, ctx) {
     group.addLayer(new PM.SitesLayer(d, ctx));
@@ -343,18 +367,39 @@
     // The basemap's country names give way: to the sites' labels and circles, the
     // map's controls and one another (such a name hides; one may run off the map's
     // edge, as on any map, where a site's label may not).
-    var circles = [];
+    // The circles on the map, filed by grid cell: a name is tested against the
+    // circles in the cells it covers, not against every site.
+    var cell = 64, circles = {}, scale = map.options.crs.scale(map.getZoom());
+    var origin = map.getPixelOrigin(), pane = map.layerPointToContainerPoint([0, 0]);
+    var ox = origin.x - pane.x - frame.left, oy = origin.y - pane.y - frame.top;
     map.eachLayer(function (layer) {
       if (!(layer instanceof PM.SitesLayer) || !layer._looks) return;
+      var world = layer._world;
       for (var i = 0; i < layer._n; i++) {
-        var p = map.latLngToContainerPoint([layer._d.lat[i], layer._d.lon[i]]), r = layer._looks[i].radius;
-        circles.push({ left: frame.left + p.x - r, right: frame.left + p.x + r, top: frame.top + p.y - r, bottom: frame.top + p.y + r });
+        var x = world.x[i] * scale - ox, y = world.y[i] * scale - oy, r = layer._looks[i].radius;
+        var box = { left: x - r, right: x + r, top: y - r, bottom: y + r };
+        if (box.right < frame.left || box.left > frame.right || box.bottom < frame.top || box.top > frame.bottom) continue;
+        for (var gx = Math.floor(box.left / cell); gx <= Math.floor(box.right / cell); gx++) {
+          for (var gy = Math.floor(box.top / cell); gy <= Math.floor(box.bottom / cell); gy++) {
+            var key = gx + "," + gy;
+            (circles[key] || (circles[key] = [])).push(box);
+          }
+        }
       }
     });
+    function coversCircle(box) {
+      for (var gx = Math.floor(box.left / cell); gx <= Math.floor(box.right / cell); gx++) {
+        for (var gy = Math.floor(box.top / cell); gy <= Math.floor(box.bottom / cell); gy++) {
+          var bucket = circles[gx + "," + gy] || [];
+          for (var b = 0; b < bucket.length; b++) if (overlaps(box, bucket[b])) return true;
+        }
+      }
+      return false;
+    }
     Array.prototype.forEach.call(container.querySelectorAll(".pm-country-name span"), function (name) {
       name.style.visibility = "";
-      var box = name.getBoundingClientRect(), hit = function (other) { return overlaps(box, other); };
-      if (taken.some(hit) || circles.some(hit)) name.style.visibility = "hidden";
+      var box = name.getBoundingClientRect();
+      if (taken.some(function (other) { return overlaps(box, other); }) || coversCircle(box)) name.style.visibility = "hidden";
       else taken.push(box);
     });
   };
@@ -430,6 +475,8 @@
           if (current) item.setAttribute("aria-current", "true"); else item.removeAttribute("aria-current");
         });
       }
+      // Placed here and now: a placement still waiting for a frame has nothing left to do.
+      if (labelFrame) { L.Util.cancelAnimFrame(labelFrame); labelFrame = null; }
       PM.placeLabels(map, labels());
     }
     map.pmShownLayers = function () { return shown.slice(); };
