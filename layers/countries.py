@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import shapely
 
 from posturemap.geo.countries import country_frame, physical_frame
@@ -16,6 +17,44 @@ def _clip(frame: gpd.GeoDataFrame, box: tuple[float, float, float, float]) -> gp
     west, south, east, north = box
     near = frame.cx[west:east, south:north]
     return near.assign(geometry=shapely.clip_by_rect(near.geometry.to_numpy(), west, south, east, north))
+
+
+#: Basemap coordinates go to the page as whole steps of 1/OUTLINE_STEPS degree
+#: (about 11 m): far below the 2 km the drawn outlines are simplified by.
+OUTLINE_STEPS = 10_000
+
+
+def encode_outlines(geometries, *, closed: bool) -> dict:
+    """Rings (``closed``) or lines as one flat list of integer steps, for the page's canvas.
+
+    ``n`` holds each ring's number of points and ``xy`` every point's lon and lat
+    in 1/:data:`OUTLINE_STEPS` degree, each as the step from the point before it
+    (the first from 0, 0): a few digits a number, and parsed as small integers.
+    Polygons' outer rings run anticlockwise and holes clockwise, so the page fills
+    them all in one path (nonzero winding).  A ring's closing point and points that
+    fall on the step before them are left out.
+
+    Examples
+    --------
+    >>> encode_outlines([shapely.box(0, 0, 1, 1)], closed=True)
+    {'n': [4], 'xy': [10000, 0, 0, 10000, -10000, 0, 0, -10000]}
+    """
+    parts = shapely.get_parts(np.asarray(geometries, dtype=object))
+    if closed:
+        parts = shapely.get_rings(shapely.orient_polygons(parts, exterior_cw=False))
+    points, ring = shapely.get_coordinates(parts, return_index=True)
+    steps = np.round(points * OUTLINE_STEPS).astype(np.int64)
+    same_ring = np.concatenate(([False], ring[1:] == ring[:-1]))
+    repeated = same_ring & np.concatenate(([False], (steps[1:] == steps[:-1]).all(axis=1)))
+    keep = ~repeated
+    if closed:  # the closing point repeats the first
+        keep &= ~np.concatenate((ring[1:] != ring[:-1], [True]))
+    counts = np.bincount(ring[keep], minlength=len(parts))
+    keep &= counts[ring] >= (3 if closed else 2)
+    steps, ring = steps[keep], ring[keep]
+    deltas = np.diff(steps, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    counts = np.bincount(ring, minlength=len(parts))
+    return {"n": counts[counts > 0].tolist(), "xy": deltas.ravel().tolist()}
 
 
 def basemap_layer(
@@ -49,11 +88,10 @@ def basemap_layer(
         "north": [round(value, 3) for value in extents["maxy"]],
     }
     data = {
-        "countries": feature_collection(countries[["code", "name", "geometry"]], name="basemap"),
-        "lakes": feature_collection(physical[physical["kind"] == "lake"][["kind", "geometry"]], name="lakes"),
-        "rivers": feature_collection(
-            physical[physical["kind"] == "river"][["kind", "geometry"]], name="rivers"
-        ),
+        "steps": OUTLINE_STEPS,
+        "countries": encode_outlines(countries.geometry, closed=True),
+        "lakes": encode_outlines(physical.geometry[physical["kind"] == "lake"], closed=True),
+        "rivers": encode_outlines(physical.geometry[physical["kind"] == "river"], closed=False),
         "names": names,
     }
     options = {
