@@ -92,9 +92,20 @@
    * under the pointer for its tooltip and popup. */
   PM.POPUP_SITES = 10;
 
+  // Columns sent as their distinct values and an index per row (elements.coded), expanded.
+  PM.columns = function (d) {
+    Object.keys(d).forEach(function (key) {
+      var column = d[key];
+      if (column && !Array.isArray(column) && Array.isArray(column.index)) {
+        d[key] = column.index.map(function (k) { return column.values[k]; });
+      }
+    });
+    return d;
+  };
+
   PM.SitesLayer = L.Layer.extend({
     initialize: function (d, ctx) {
-      this._d = d; this._ctx = ctx; this._n = d.lat.length; this._drawn = 0;
+      this._d = PM.columns(d); this._ctx = ctx; this._n = d.lat.length; this._drawn = 0;
     },
     // Looks and drawing order, worked out when the phase is first shown, not for hidden phases.
     _prepare: function (map) {
@@ -162,17 +173,22 @@
       var xs = new Float64Array(this._n), ys = new Float64Array(this._n);
       var drawn = 0, world = this._world, scale = map.options.crs.scale(map.getZoom()), origin = map.getPixelOrigin();
       var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
+      // The canvas's colours, width and dash change only where the look does: set
+      // for every circle, each colour string would be parsed again.
+      var color = null, lineWidth = null, dash = null, none = [];
       for (var k = 0; k < order.length; k++) {
         var i = order[k], look = looks[i];
         var x = world.x[i] * scale - ox, y = world.y[i] * scale - oy;
         xs[i] = x; ys[i] = y;
         if (x < -look.radius || y < -look.radius || x > width + look.radius || y > height + look.radius) continue;
         drawn += 1;
+        if (look.color !== color) { color = look.color; c.fillStyle = color; c.strokeStyle = color; }
+        if (look.width !== lineWidth) { lineWidth = look.width; c.lineWidth = lineWidth; }
+        if (look.dash !== dash) { dash = look.dash; c.setLineDash(dash || none); }
         c.beginPath();
         c.arc(x, y, look.radius, 0, 2 * Math.PI);
-        if (look.fill > 0) { c.globalAlpha = look.fill; c.fillStyle = look.color; c.fill(); }
-        c.globalAlpha = 0.95; c.strokeStyle = look.color; c.lineWidth = look.width;
-        c.setLineDash(look.dash || []);
+        if (look.fill > 0) { c.globalAlpha = look.fill; c.fill(); }
+        c.globalAlpha = 0.95;
         c.stroke();
         var key = Math.floor(x / cell) + Math.floor(y / cell) * cols;
         (grid[key] || (grid[key] = [])).push(k);
@@ -291,7 +307,16 @@
     (group.pmLabels || (group.pmLabels = [])).push({ tooltip: tooltip, priority: priority, text: String(text) });
   }
 
-  PM.addMovements = function (group, d, ctx) {
+  /* A layer group filled when it is first shown, not when the page opens: the
+   * phases and layers a reader has not switched to cost the first view nothing. */
+  function whenShown(group, fill) {
+    if (group._map) fill();
+    else group.once("add", fill);
+  }
+
+  PM.addMovements = function (group, d, ctx) { whenShown(group, function () { addMovements(group, d, ctx); }); };
+
+  function addMovements(group, d, ctx) {
     for (var i = 0; i < d.lines.length; i++) {
       var actor = ctx.actors[d.actor[i]];
       var dash = d.kind[i] === "withdrawal" ? "8 6" : null;
@@ -318,9 +343,11 @@
       L.polygon(d.heads[i], { renderer: ctx.renderer, color: actor.color, fillColor: actor.color, fillOpacity: 0.9, weight: 1, interactive: false }).addTo(group);
       if (d.far[i]) addLabel(group, [d.far[i].lat, d.far[i].lon], d.far[i].text, d.est[i] || 0, "pm-label pm-far-label");
     }
-  };
+  }
 
-  PM.addAreas = function (group, fc, ctx, options) {
+  PM.addAreas = function (group, fc, ctx, options) { whenShown(group, function () { addAreas(group, fc, ctx, options); }); };
+
+  function addAreas(group, fc, ctx, options) {
     L.geoJSON(fc, {
       renderer: ctx.renderer,
       interactive: options.interactive !== false,
@@ -329,10 +356,12 @@
         if (options.tooltip) layer.bindTooltip(el("span", null, options.tooltip(feature)), { sticky: true });
       }
     }).addTo(group);
-  };
+  }
 
   PM.addLabels = function (group, d) {
-    for (var i = 0; i < d.lat.length; i++) addLabel(group, [d.lat[i], d.lon[i]], d.name[i], d.size[i], "pm-label");
+    whenShown(group, function () {
+      for (var i = 0; i < d.lat.length; i++) addLabel(group, [d.lat[i], d.lon[i]], d.name[i], d.size[i], "pm-label");
+    });
   };
 
   function overlaps(a, b) {
