@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -10,7 +12,7 @@ from posturemap.geo.countries import country_frame, physical_frame
 from posturemap.geo.export import feature_collection
 from posturemap.geo.fields import phase_column
 
-from .elements import AreaLayer, DataLayer, PageContext, script_json
+from .elements import AreaLayer, DataLayer, PageContext, ScriptJson, script_json
 
 
 def _clip(frame: gpd.GeoDataFrame, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
@@ -57,15 +59,9 @@ def encode_outlines(geometries, *, closed: bool) -> dict:
     return {"n": counts[counts > 0].tolist(), "xy": deltas.ravel().tolist()}
 
 
-def basemap_layer(
-    *, context: PageContext, bounds: tuple[float, float, float, float] | None = None
-) -> DataLayer:
-    """The offline basemap: Natural Earth countries (1:10m, simplified), 1:50m lakes and
-    rivers, and country names as DOM text, all below the sites and movements.
-
-    Only what lies within ``bounds`` (west, south, east, north), widened, is
-    embedded, clipped to that box, to keep the page small and quick to draw.
-    """
+@lru_cache(maxsize=4)
+def _basemap_payload(bounds: tuple[float, float, float, float] | None) -> ScriptJson:
+    """The basemap's data for ``bounds``, encoded once for every map that shows the same area."""
     countries, physical = country_frame(), physical_frame()
     if bounds is not None:
         west, south, east, north = bounds
@@ -76,7 +72,6 @@ def basemap_layer(
         physical = _clip(physical, box)
     countries = countries[~countries.geometry.is_empty]
     physical = physical[~physical.geometry.is_empty]
-    style = context.style
     extents = countries.geometry.bounds
     names = {
         "name": countries["name"].tolist(),
@@ -87,13 +82,27 @@ def basemap_layer(
         "east": [round(value, 3) for value in extents["maxx"]],
         "north": [round(value, 3) for value in extents["maxy"]],
     }
-    data = {
-        "steps": OUTLINE_STEPS,
-        "countries": encode_outlines(countries.geometry, closed=True),
-        "lakes": encode_outlines(physical.geometry[physical["kind"] == "lake"], closed=True),
-        "rivers": encode_outlines(physical.geometry[physical["kind"] == "river"], closed=False),
-        "names": names,
-    }
+    return script_json(
+        {
+            "steps": OUTLINE_STEPS,
+            "countries": encode_outlines(countries.geometry, closed=True),
+            "lakes": encode_outlines(physical.geometry[physical["kind"] == "lake"], closed=True),
+            "rivers": encode_outlines(physical.geometry[physical["kind"] == "river"], closed=False),
+            "names": names,
+        }
+    )
+
+
+def basemap_layer(
+    *, context: PageContext, bounds: tuple[float, float, float, float] | None = None
+) -> DataLayer:
+    """The offline basemap: Natural Earth countries (1:10m, simplified), 1:50m lakes and
+    rivers, and country names as DOM text, all below the sites and movements.
+
+    Only what lies within ``bounds`` (west, south, east, north), widened, is
+    embedded, clipped to that box, to keep the page small and quick to draw.
+    """
+    style = context.style
     options = {
         "landColor": style.land_color,
         "borderColor": style.border_color,
@@ -103,8 +112,11 @@ def basemap_layer(
         "nameColor": style.country_name_color,
         "riverZoom": style.river_min_zoom,
     }
+    bounds = None if bounds is None else tuple(float(value) for value in bounds)
     # Drawn by PostureMap.addBasemap (basemap.js), like every other data layer.
-    return DataLayer("addBasemap", data, context, name="Countries", control=False, extra=options)
+    return DataLayer(
+        "addBasemap", _basemap_payload(bounds), context, name="Countries", control=False, extra=options
+    )
 
 
 def shading_layer(
