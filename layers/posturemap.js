@@ -353,7 +353,8 @@
       interactive: options.interactive !== false,
       style: function (feature) { return options.style(feature); },
       onEachFeature: function (feature, layer) {
-        if (options.tooltip) layer.bindTooltip(el("span", null, options.tooltip(feature)), { sticky: true });
+        // Worded when it first shows (numbers formatted for the locale cost a first call).
+        if (options.tooltip) layer.bindTooltip(function () { return el("span", null, options.tooltip(feature)); }, { sticky: true });
       }
     }).addTo(group);
   }
