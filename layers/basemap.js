@@ -189,6 +189,7 @@
     },
 
     onAdd: function (map) {
+      if (typeof this._data === "function") this._data = this._data();
       var o = this._options, d = this._data;
       pane(map, SHAPES, 250, false);
       // The sea is what the countries leave uncovered.

@@ -243,7 +243,8 @@ class DataLayer(FeatureGroup):
     """A FeatureGroup filled in the browser by a ``PostureMap.<function>`` from JSON.
 
     The data sits in a ``<script type="application/json">`` element: browsers
-    parse JSON text much faster than the same data written as a JS literal.
+    parse JSON text much faster than the same data written as a JS literal, and
+    the page parses it only when the layer is first shown (``PostureMap.data``).
     ``data`` is a JSON value, or :class:`ScriptJson` already made from one.
     """
 
@@ -255,7 +256,7 @@ class DataLayer(FeatureGroup):
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.featureGroup({});
             PostureMap.{{ this.function }}({{ this.get_name() }},
-                PostureMap.json("{{ this.get_name() }}-data"),
+                PostureMap.data("{{ this.get_name() }}-data"),
                 Object.assign({}, {{ this.context.get_name() }}, {{ this.extra }}));
         {% endmacro %}
         """

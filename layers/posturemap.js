@@ -19,6 +19,14 @@
   // A layer's data, from the JSON element the page holds for it.
   PM.json = function (id) { return JSON.parse(document.getElementById(id).textContent); };
 
+  // A layer's data read when first needed: a phase not shown costs no parsing.
+  PM.data = function (id) {
+    var parsed = null;
+    return function () { return parsed || (parsed = PM.json(id)); };
+  };
+  // A layer's data, given as itself or as a PM.data reader.
+  function value(data) { return typeof data === "function" ? data() : data; }
+
   PM.sourceList = function (refs, sources) {
     var list = el("ul", "pm-sources");
     (refs || []).forEach(function (ref) {
@@ -105,12 +113,16 @@
 
   PM.SitesLayer = L.Layer.extend({
     initialize: function (d, ctx) {
-      this._d = PM.columns(d); this._ctx = ctx; this._n = d.lat.length; this._drawn = 0;
+      this._source = d; this._ctx = ctx; this._drawn = 0;
+    },
+    _load: function () {
+      if (!this._d) { this._d = PM.columns(value(this._source)); this._n = this._d.lat.length; }
+      return this._d;
     },
     // Looks and drawing order, worked out when the phase is first shown, not for hidden phases.
     _prepare: function (map) {
       if (this._looks) return;
-      var d = this._d, ctx = this._ctx, looks = [], order = [];
+      var d = this._load(), ctx = this._ctx, looks = [], order = [];
       for (var i = 0; i < this._n; i++) { looks.push(siteLook(d, i, ctx)); order.push(i); }
       this._world = PM.worldPoints(map, d.lat, d.lon);
       // Big circles first, so small ones stay visible and clickable on top.
@@ -124,7 +136,7 @@
       this._reach = Math.ceil((biggest + 3) / this._cell);
     },
     // Sites in this phase, and how many the last redraw put on the canvas.
-    siteCount: function () { return this._n; },
+    siteCount: function () { this._load(); return this._n; },
     drawnCount: function () { return this._drawn; },
     onAdd: function (map) {
       this._prepare(map);
@@ -314,7 +326,7 @@
     else group.once("add", fill);
   }
 
-  PM.addMovements = function (group, d, ctx) { whenShown(group, function () { addMovements(group, d, ctx); }); };
+  PM.addMovements = function (group, d, ctx) { whenShown(group, function () { addMovements(group, value(d), ctx); }); };
 
   function addMovements(group, d, ctx) {
     for (var i = 0; i < d.lines.length; i++) {
@@ -359,8 +371,9 @@
     }).addTo(group);
   }
 
-  PM.addLabels = function (group, d) {
+  PM.addLabels = function (group, data) {
     whenShown(group, function () {
+      var d = value(data);
       for (var i = 0; i < d.lat.length; i++) addLabel(group, [d.lat[i], d.lon[i]], d.name[i], d.size[i], "pm-label");
     });
   };
