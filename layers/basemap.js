@@ -195,7 +195,7 @@
       // The sea is what the countries leave uncovered.
       map.getContainer().style.background = o.waterColor;
       pane(map, NAMES, 390, false);
-      this._shapes = this._shapes || new Shapes(d, o, { pane: SHAPES, padding: 0.5 });
+      this._shapes = this._shapes || new Shapes(d, o, { pane: SHAPES, padding: root.PostureMap.PADDING });
       this._shapes.addTo(map);
       if (!this._names) {
         this._names = [];

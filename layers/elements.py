@@ -210,7 +210,7 @@ class PageContext(LiteralMacro):
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = {{ this.payload }};
-            {{ this.get_name() }}.renderer = L.canvas({padding: 0.5});
+            {{ this.get_name() }}.renderer = L.canvas({padding: PostureMap.PADDING});
         {% endmacro %}
         """
     )
