@@ -410,39 +410,46 @@
     // The basemap's country names give way: to the sites' labels and circles, the
     // map's controls and one another (such a name hides; one may run off the map's
     // edge, as on any map, where a site's label may not).
-    // The circles on the map, filed by grid cell: a name is tested against the
-    // circles in the cells it covers, not against every site.
-    var cell = 64, circles = {}, scale = map.options.crs.scale(map.getZoom());
+    // Every name's box is read at once (visibility changes no box, so one layout
+    // serves them all), and the names are filed by grid cell: each circle on the
+    // map is tested against the few names in the cells it covers.
+    var names = Array.prototype.slice.call(container.querySelectorAll(".pm-country-name span"));
+    names.forEach(function (name) { name.style.visibility = ""; });
+    var boxes = names.map(function (name) { return name.getBoundingClientRect(); });
+    var cell = 64, cells = {}, covered = [];
+    boxes.forEach(function (box, n) {
+      for (var gx = Math.floor(box.left / cell); gx <= Math.floor(box.right / cell); gx++) {
+        for (var gy = Math.floor(box.top / cell); gy <= Math.floor(box.bottom / cell); gy++) {
+          var key = gx + "," + gy;
+          (cells[key] || (cells[key] = [])).push(n);
+        }
+      }
+    });
+    var scale = map.options.crs.scale(map.getZoom());
     var origin = map.getPixelOrigin(), pane = map.layerPointToContainerPoint([0, 0]);
     var ox = origin.x - pane.x - frame.left, oy = origin.y - pane.y - frame.top;
     map.eachLayer(function (layer) {
-      if (!(layer instanceof PM.SitesLayer) || !layer._looks) return;
+      if (!(layer instanceof PM.SitesLayer) || !layer._looks || !names.length) return;
       var world = layer._world;
       for (var i = 0; i < layer._n; i++) {
         var x = world.x[i] * scale - ox, y = world.y[i] * scale - oy, r = layer._looks[i].radius;
-        var box = { left: x - r, right: x + r, top: y - r, bottom: y + r };
-        if (box.right < frame.left || box.left > frame.right || box.bottom < frame.top || box.top > frame.bottom) continue;
-        for (var gx = Math.floor(box.left / cell); gx <= Math.floor(box.right / cell); gx++) {
-          for (var gy = Math.floor(box.top / cell); gy <= Math.floor(box.bottom / cell); gy++) {
-            var key = gx + "," + gy;
-            (circles[key] || (circles[key] = [])).push(box);
+        var left = x - r, right = x + r, top = y - r, bottom = y + r;
+        if (right < frame.left || left > frame.right || bottom < frame.top || top > frame.bottom) continue;
+        for (var gx = Math.floor(left / cell); gx <= Math.floor(right / cell); gx++) {
+          for (var gy = Math.floor(top / cell); gy <= Math.floor(bottom / cell); gy++) {
+            var bucket = cells[gx + "," + gy];
+            if (!bucket) continue;
+            for (var b = 0; b < bucket.length; b++) {
+              var box = boxes[bucket[b]];
+              if (left < box.right && box.left < right && top < box.bottom && box.top < bottom) covered[bucket[b]] = true;
+            }
           }
         }
       }
     });
-    function coversCircle(box) {
-      for (var gx = Math.floor(box.left / cell); gx <= Math.floor(box.right / cell); gx++) {
-        for (var gy = Math.floor(box.top / cell); gy <= Math.floor(box.bottom / cell); gy++) {
-          var bucket = circles[gx + "," + gy] || [];
-          for (var b = 0; b < bucket.length; b++) if (overlaps(box, bucket[b])) return true;
-        }
-      }
-      return false;
-    }
-    Array.prototype.forEach.call(container.querySelectorAll(".pm-country-name span"), function (name) {
-      name.style.visibility = "";
-      var box = name.getBoundingClientRect();
-      if (taken.some(function (other) { return overlaps(box, other); }) || coversCircle(box)) name.style.visibility = "hidden";
+    names.forEach(function (name, n) {
+      var box = boxes[n];
+      if (covered[n] || taken.some(function (other) { return overlaps(box, other); })) name.style.visibility = "hidden";
       else taken.push(box);
     });
   };
