@@ -26,10 +26,15 @@ from .literal import FeatureGroup, LiteralMacro, Map, Markup
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def script_json(value: Any) -> str:
+class ScriptJson(str):
+    """Text :func:`script_json` made: a layer given one uses it as it is, so data
+    encoded for one page serves another without being encoded again."""
+
+
+def script_json(value: Any) -> ScriptJson:
     """JSON that is safe inside a ``<script>`` element and as a JS expression."""
     dumped = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return re.sub("[<>&\u2028\u2029]", lambda match: _SCRIPT_UNSAFE[match.group()], dumped)
+    return ScriptJson(re.sub("[<>&\u2028\u2029]", lambda match: _SCRIPT_UNSAFE[match.group()], dumped))
 
 
 def text(value: object) -> str:
@@ -89,22 +94,54 @@ def latlng(point) -> list[float]:
     return [round(point.y, 6), round(point.x, 6)]
 
 
+def json_column(series) -> list:
+    """A column's values as JSON values, in one pass over the column (no call per value):
+    missing values become None, nullable integers Python ints."""
+    if series.dtype == object:
+        return series.where(series.notna(), None).tolist()
+    return series.to_numpy(dtype=object, na_value=None).tolist()
+
+
 def personnel_columns(frame) -> dict[str, list]:
     """Each row's estimate and its derived range in words, computed once here for the page."""
-    from posturemap.geo.export import json_value
     from posturemap.geo.personnel import Personnel
 
-    def count(value) -> int | None:
-        value = json_value(value)
-        return None if value is None else int(value)
+    def counts(name: str) -> list[int | None]:
+        return [None if value is None else int(value) for value in json_column(frame[name])]
 
-    estimates = [count(value) for value in frame["personnel"].tolist()]
-    lows, highs = frame["personnel_min"].tolist(), frame["personnel_max"].tolist()
-    ranges = [
-        Personnel(None, count(low), count(high), estimate).describe_range()
-        for low, high, estimate in zip(lows, highs, estimates, strict=True)
-    ]
+    estimates = counts("personnel")
+    rows = zip(counts("personnel_min"), counts("personnel_max"), estimates, strict=True)
+    described: dict[tuple, str] = {}  # rows often share a figure: word each once
+    ranges = []
+    for row in rows:
+        words = described.get(row)
+        if words is None:
+            low, high, estimate = row
+            words = described[row] = Personnel(None, low, high, estimate).describe_range()
+        ranges.append(words)
     return {"est": estimates, "range": ranges}
+
+
+def coded(values: list) -> list | dict:
+    """A column of few distinct values as those values once and an index per row
+    (``{"values": [...], "index": [...]}``), when that is shorter; else the list.
+
+    The page expands it again (``PostureMap.columns``).  Lists count as values
+    (a tuple is written as a list).
+
+    Examples
+    --------
+    >>> coded(["Mali", "Niger", "Mali", "Mali"])
+    {'values': ['Mali', 'Niger'], 'index': [0, 1, 0, 0]}
+    >>> coded(["Mali", "Niger"])
+    ['Mali', 'Niger']
+    """
+    positions: dict = {}
+    index = [positions.setdefault(tuple(v) if isinstance(v, list) else v, len(positions)) for v in values]
+    if 2 * len(positions) > len(values):
+        return [list(value) if isinstance(value, tuple) else value for value in values]
+    distinct = [list(key) if isinstance(key, tuple) else key for key in positions]
+    return {"values": distinct, "index": index}
 
 
 @cache
@@ -173,7 +210,7 @@ class PageContext(LiteralMacro):
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = {{ this.payload }};
-            {{ this.get_name() }}.renderer = L.canvas({padding: 0.5});
+            {{ this.get_name() }}.renderer = L.canvas({padding: PostureMap.PADDING});
         {% endmacro %}
         """
     )
@@ -206,7 +243,9 @@ class DataLayer(FeatureGroup):
     """A FeatureGroup filled in the browser by a ``PostureMap.<function>`` from JSON.
 
     The data sits in a ``<script type="application/json">`` element: browsers
-    parse JSON text much faster than the same data written as a JS literal.
+    parse JSON text much faster than the same data written as a JS literal, and
+    the page parses it only when the layer is first shown (``PostureMap.data``).
+    ``data`` is a JSON value, or :class:`ScriptJson` already made from one.
     """
 
     _template = Template(
@@ -217,7 +256,7 @@ class DataLayer(FeatureGroup):
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.featureGroup({});
             PostureMap.{{ this.function }}({{ this.get_name() }},
-                PostureMap.json("{{ this.get_name() }}-data"),
+                PostureMap.data("{{ this.get_name() }}-data"),
                 Object.assign({}, {{ this.context.get_name() }}, {{ this.extra }}));
         {% endmacro %}
         """
@@ -238,7 +277,7 @@ class DataLayer(FeatureGroup):
         super().__init__(name=text(name), overlay=overlay, show=show, control=control)
         self._name = "PmLayer"
         self.function = function
-        self.data = script_json(data)
+        self.data = data if isinstance(data, ScriptJson) else script_json(data)
         self.context = context
         self.extra = script_json(extra or {})
 

@@ -105,7 +105,9 @@ def _phase_layers(
     fmap: Map, data: PostureData, phase, *, context: PageContext, view: FirstView, shaded, labelled
 ) -> PhaseLayers:
     """A phase's shading, sites, movements and labels, added to ``fmap`` hidden."""
-    layers = PhaseLayers(phase.id, sites_layer(data.sites, phase=phase, context=context, show=False))
+    layers = PhaseLayers(
+        phase.id, sites_layer(data.sites, phase=phase, context=context, show=False, cache=data.derived)
+    )
     if shaded is not None and len(shaded):
         layers.shading = shading_layer(
             shaded, phase_id=phase.id, context=context, name=f"{phase.label} shading", show=False
@@ -127,10 +129,9 @@ def _phase_layers(
 def _looks_used(data: PostureData, style: Style) -> set[str]:
     from posturemap.geo.export import json_value
 
-    return {
-        style.site_look_for(status, json_value(personnel)).name
-        for status, personnel in zip(data.sites["status"], data.sites["personnel"], strict=True)
-    }
+    # Each distinct (status, figure) once: many sites share them.
+    pairs = set(zip(data.sites["status"].tolist(), data.sites["personnel"].tolist(), strict=True))
+    return {style.site_look_for(status, json_value(personnel)).name for status, personnel in pairs}
 
 
 def _key(data: PostureData, context: PageContext, *, shading: bool) -> str:

@@ -19,6 +19,14 @@
   // A layer's data, from the JSON element the page holds for it.
   PM.json = function (id) { return JSON.parse(document.getElementById(id).textContent); };
 
+  // A layer's data read when first needed: a phase not shown costs no parsing.
+  PM.data = function (id) {
+    var parsed = null;
+    return function () { return parsed || (parsed = PM.json(id)); };
+  };
+  // A layer's data, given as itself or as a PM.data reader.
+  function value(data) { return typeof data === "function" ? data() : data; }
+
   PM.sourceList = function (refs, sources) {
     var list = el("ul", "pm-sources");
     (refs || []).forEach(function (ref) {
@@ -92,15 +100,31 @@
    * under the pointer for its tooltip and popup. */
   PM.POPUP_SITES = 10;
 
+  // Columns sent as their distinct values and an index per row (elements.coded), expanded.
+  PM.columns = function (d) {
+    Object.keys(d).forEach(function (key) {
+      var column = d[key];
+      if (column && !Array.isArray(column) && Array.isArray(column.index)) {
+        d[key] = column.index.map(function (k) { return column.values[k]; });
+      }
+    });
+    return d;
+  };
+
   PM.SitesLayer = L.Layer.extend({
     initialize: function (d, ctx) {
-      this._d = d; this._ctx = ctx; this._n = d.lat.length; this._drawn = 0;
+      this._source = d; this._ctx = ctx; this._drawn = 0;
+    },
+    _load: function () {
+      if (!this._d) { this._d = PM.columns(value(this._source)); this._n = this._d.lat.length; }
+      return this._d;
     },
     // Looks and drawing order, worked out when the phase is first shown, not for hidden phases.
-    _prepare: function () {
+    _prepare: function (map) {
       if (this._looks) return;
-      var d = this._d, ctx = this._ctx, looks = [], order = [];
+      var d = this._load(), ctx = this._ctx, looks = [], order = [];
       for (var i = 0; i < this._n; i++) { looks.push(siteLook(d, i, ctx)); order.push(i); }
+      this._world = PM.worldPoints(map, d.lat, d.lon);
       // Big circles first, so small ones stay visible and clickable on top.
       order.sort(function (a, b) { return looks[b].radius - looks[a].radius || a - b; });
       this._looks = looks; this._order = order;
@@ -112,10 +136,10 @@
       this._reach = Math.ceil((biggest + 3) / this._cell);
     },
     // Sites in this phase, and how many the last redraw put on the canvas.
-    siteCount: function () { return this._n; },
+    siteCount: function () { this._load(); return this._n; },
     drawnCount: function () { return this._drawn; },
     onAdd: function (map) {
-      this._prepare();
+      this._prepare(map);
       this._canvas = L.DomUtil.create("canvas", "pm-sites-canvas");
       map.getPane("overlayPane").appendChild(this._canvas);
       this._tooltip = L.tooltip({ direction: "top", offset: [0, -6], className: "pm-site-tooltip" });
@@ -147,7 +171,7 @@
     _redraw: function () {
       var map = this._map;
       if (!map || !this._canvas) return;
-      var size = map.getSize(), pad = 0.5;
+      var size = map.getSize(), pad = PM.PADDING;
       var topLeft = map.containerPointToLayerPoint(size.multiplyBy(-pad)).round();
       var width = Math.round(size.x * (1 + 2 * pad)), height = Math.round(size.y * (1 + 2 * pad));
       var ratio = window.devicePixelRatio || 1, canvas = this._canvas;
@@ -159,19 +183,24 @@
       c.setTransform(ratio, 0, 0, ratio, 0, 0);
       var cell = this._cell, cols = Math.ceil(width / cell) + 1, grid = {};
       var xs = new Float64Array(this._n), ys = new Float64Array(this._n);
-      var drawn = 0;
+      var drawn = 0, world = this._world, scale = map.options.crs.scale(map.getZoom()), origin = map.getPixelOrigin();
+      var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
+      // The canvas's colours, width and dash change only where the look does: set
+      // for every circle, each colour string would be parsed again.
+      var color = null, lineWidth = null, dash = null, none = [];
       for (var k = 0; k < order.length; k++) {
         var i = order[k], look = looks[i];
-        var p = map.latLngToLayerPoint([d.lat[i], d.lon[i]]);
-        var x = p.x - topLeft.x, y = p.y - topLeft.y;
+        var x = world.x[i] * scale - ox, y = world.y[i] * scale - oy;
         xs[i] = x; ys[i] = y;
         if (x < -look.radius || y < -look.radius || x > width + look.radius || y > height + look.radius) continue;
         drawn += 1;
+        if (look.color !== color) { color = look.color; c.fillStyle = color; c.strokeStyle = color; }
+        if (look.width !== lineWidth) { lineWidth = look.width; c.lineWidth = lineWidth; }
+        if (look.dash !== dash) { dash = look.dash; c.setLineDash(dash || none); }
         c.beginPath();
         c.arc(x, y, look.radius, 0, 2 * Math.PI);
-        if (look.fill > 0) { c.globalAlpha = look.fill; c.fillStyle = look.color; c.fill(); }
-        c.globalAlpha = 0.95; c.strokeStyle = look.color; c.lineWidth = look.width;
-        c.setLineDash(look.dash || []);
+        if (look.fill > 0) { c.globalAlpha = look.fill; c.fill(); }
+        c.globalAlpha = 0.95;
         c.stroke();
         var key = Math.floor(x / cell) + Math.floor(y / cell) * cols;
         (grid[key] || (grid[key] = [])).push(k);
@@ -243,6 +272,29 @@
     openSite: function (i) { this.openSites([i]); }
   });
 
+  /* Points projected once to the map's CRS at a scale of 1 (Web Mercator's world
+   * as a unit square): at any zoom a point's layer position is then world × scale
+   * − pixel origin, with no object made per point. */
+  PM.worldPoints = function (map, lats, lons) {
+    var crs = map.options.crs, n = lats.length, x = new Float64Array(n), y = new Float64Array(n);
+    if (crs === L.CRS.EPSG3857) {
+      // Leaflet's SphericalMercator and EPSG3857 transformation, written out.
+      var max = L.Projection.SphericalMercator.MAX_LATITUDE, d = Math.PI / 180;
+      for (var i = 0; i < n; i++) {
+        var sin = Math.sin(Math.max(Math.min(max, lats[i]), -max) * d);
+        x[i] = lons[i] / 360 + 0.5;
+        y[i] = 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
+      }
+    } else {
+      var unit = crs.scale(0);
+      for (var j = 0; j < n; j++) {
+        var p = crs.latLngToPoint(L.latLng(lats[j], lons[j]), 0);
+        x[j] = p.x / unit; y[j] = p.y / unit;
+      }
+    }
+    return { x: x, y: y };
+  };
+
   PM.addSites = function (group, d, ctx) {
     group.addLayer(new PM.SitesLayer(d, ctx));
   };
@@ -267,7 +319,16 @@
     (group.pmLabels || (group.pmLabels = [])).push({ tooltip: tooltip, priority: priority, text: String(text) });
   }
 
-  PM.addMovements = function (group, d, ctx) {
+  /* A layer group filled when it is first shown, not when the page opens: the
+   * phases and layers a reader has not switched to cost the first view nothing. */
+  function whenShown(group, fill) {
+    if (group._map) fill();
+    else group.once("add", fill);
+  }
+
+  PM.addMovements = function (group, d, ctx) { whenShown(group, function () { addMovements(group, value(d), ctx); }); };
+
+  function addMovements(group, d, ctx) {
     for (var i = 0; i < d.lines.length; i++) {
       var actor = ctx.actors[d.actor[i]];
       var dash = d.kind[i] === "withdrawal" ? "8 6" : null;
@@ -294,21 +355,27 @@
       L.polygon(d.heads[i], { renderer: ctx.renderer, color: actor.color, fillColor: actor.color, fillOpacity: 0.9, weight: 1, interactive: false }).addTo(group);
       if (d.far[i]) addLabel(group, [d.far[i].lat, d.far[i].lon], d.far[i].text, d.est[i] || 0, "pm-label pm-far-label");
     }
-  };
+  }
 
-  PM.addAreas = function (group, fc, ctx, options) {
+  PM.addAreas = function (group, fc, ctx, options) { whenShown(group, function () { addAreas(group, fc, ctx, options); }); };
+
+  function addAreas(group, fc, ctx, options) {
     L.geoJSON(fc, {
       renderer: ctx.renderer,
       interactive: options.interactive !== false,
       style: function (feature) { return options.style(feature); },
       onEachFeature: function (feature, layer) {
-        if (options.tooltip) layer.bindTooltip(el("span", null, options.tooltip(feature)), { sticky: true });
+        // Worded when it first shows (numbers formatted for the locale cost a first call).
+        if (options.tooltip) layer.bindTooltip(function () { return el("span", null, options.tooltip(feature)); }, { sticky: true });
       }
     }).addTo(group);
-  };
+  }
 
-  PM.addLabels = function (group, d) {
-    for (var i = 0; i < d.lat.length; i++) addLabel(group, [d.lat[i], d.lon[i]], d.name[i], d.size[i], "pm-label");
+  PM.addLabels = function (group, data) {
+    whenShown(group, function () {
+      var d = value(data);
+      for (var i = 0; i < d.lat.length; i++) addLabel(group, [d.lat[i], d.lon[i]], d.name[i], d.size[i], "pm-label");
+    });
   };
 
   function overlaps(a, b) {
@@ -343,21 +410,56 @@
     // The basemap's country names give way: to the sites' labels and circles, the
     // map's controls and one another (such a name hides; one may run off the map's
     // edge, as on any map, where a site's label may not).
-    var circles = [];
-    map.eachLayer(function (layer) {
-      if (!(layer instanceof PM.SitesLayer) || !layer._looks) return;
-      for (var i = 0; i < layer._n; i++) {
-        var p = map.latLngToContainerPoint([layer._d.lat[i], layer._d.lon[i]]), r = layer._looks[i].radius;
-        circles.push({ left: frame.left + p.x - r, right: frame.left + p.x + r, top: frame.top + p.y - r, bottom: frame.top + p.y + r });
+    // Every name's box is read at once (visibility changes no box, so one layout
+    // serves them all), and the names are filed by grid cell: each circle on the
+    // map is tested against the few names in the cells it covers.
+    var names = Array.prototype.slice.call(container.querySelectorAll(".pm-country-name span"));
+    names.forEach(function (name) { name.style.visibility = ""; });
+    var boxes = names.map(function (name) { return name.getBoundingClientRect(); });
+    var cell = 64, cells = {}, covered = [];
+    boxes.forEach(function (box, n) {
+      for (var gx = Math.floor(box.left / cell); gx <= Math.floor(box.right / cell); gx++) {
+        for (var gy = Math.floor(box.top / cell); gy <= Math.floor(box.bottom / cell); gy++) {
+          var key = gx + "," + gy;
+          (cells[key] || (cells[key] = [])).push(n);
+        }
       }
     });
-    Array.prototype.forEach.call(container.querySelectorAll(".pm-country-name span"), function (name) {
-      name.style.visibility = "";
-      var box = name.getBoundingClientRect(), hit = function (other) { return overlaps(box, other); };
-      if (taken.some(hit) || circles.some(hit)) name.style.visibility = "hidden";
+    var scale = map.options.crs.scale(map.getZoom());
+    var origin = map.getPixelOrigin(), pane = map.layerPointToContainerPoint([0, 0]);
+    var ox = origin.x - pane.x - frame.left, oy = origin.y - pane.y - frame.top;
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof PM.SitesLayer) || !layer._looks || !names.length) return;
+      var world = layer._world;
+      for (var i = 0; i < layer._n; i++) {
+        var x = world.x[i] * scale - ox, y = world.y[i] * scale - oy, r = layer._looks[i].radius;
+        var left = x - r, right = x + r, top = y - r, bottom = y + r;
+        if (right < frame.left || left > frame.right || bottom < frame.top || top > frame.bottom) continue;
+        for (var gx = Math.floor(left / cell); gx <= Math.floor(right / cell); gx++) {
+          for (var gy = Math.floor(top / cell); gy <= Math.floor(bottom / cell); gy++) {
+            var bucket = cells[gx + "," + gy];
+            if (!bucket) continue;
+            for (var b = 0; b < bucket.length; b++) {
+              var box = boxes[bucket[b]];
+              if (left < box.right && box.left < right && top < box.bottom && box.top < bottom) covered[bucket[b]] = true;
+            }
+          }
+        }
+      }
+    });
+    names.forEach(function (name, n) {
+      var box = boxes[n];
+      if (covered[n] || taken.some(function (other) { return overlaps(box, other); })) name.style.visibility = "hidden";
       else taken.push(box);
     });
   };
+
+  /* How far the map's canvases reach beyond its edges, as a share of its size, so a
+   * drag shows ground already drawn. Each canvas is filled whole at every redraw:
+   * a quarter on each side (1.5² the map's area) opens a 10,000-site page
+   * markedly sooner than half (2², as first written), and is still more than
+   * Leaflet's own 0.1. */
+  PM.PADDING = 0.25;
 
   // Every map of the page, for printing.
   PM.maps = [];
@@ -430,6 +532,8 @@
           if (current) item.setAttribute("aria-current", "true"); else item.removeAttribute("aria-current");
         });
       }
+      // Placed here and now: a placement still waiting for a frame has nothing left to do.
+      if (labelFrame) { L.Util.cancelAnimFrame(labelFrame); labelFrame = null; }
       PM.placeLabels(map, labels());
     }
     map.pmShownLayers = function () { return shown.slice(); };

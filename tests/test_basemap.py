@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+import shapely
 
-from posturemap.geo.countries import countries, physical_frame
-from posturemap.layers.countries import basemap_layer
+from posturemap.geo.countries import countries, country_frame, physical_frame
+from posturemap.layers.countries import OUTLINE_STEPS, basemap_layer, encode_outlines
 from posturemap.layers.elements import PageContext
 from posturemap.layers.style import DEFAULT_STYLE
 
@@ -64,3 +66,36 @@ def test_lake_chad_and_rivers_ship_and_reach_the_page():
     data = prepare(NIGER)
     layer = basemap_layer(context=PageContext(data.scenario, DEFAULT_STYLE), bounds=(0, 11, 16, 19))
     assert '"lakes"' in layer.data and '"rivers"' in layer.data and "Chad" in layer.data
+
+
+def decoded_rings(encoded: dict) -> list[np.ndarray]:
+    """The page's reading of :func:`encode_outlines`, in Python: each ring's (lon, lat)."""
+    points = np.cumsum(np.array(encoded["xy"]).reshape(-1, 2), axis=0) / OUTLINE_STEPS
+    ends = np.cumsum(encoded["n"])
+    return [points[end - count : end] for count, end in zip(encoded["n"], ends, strict=True)]
+
+
+def test_outlines_reach_the_page_as_small_integer_steps_one_fill_draws():
+    courtyard = shapely.Polygon(
+        [(0, 0), (0, 2), (2, 2), (2, 0)], [[(0.5, 0.5), (1.5, 0.5), (1.5, 1.5), (0.5, 1.5)]]
+    )
+    encoded = encode_outlines([courtyard], closed=True)
+    assert all(type(step) is int for step in encoded["xy"])
+    outer, hole = decoded_rings(encoded)
+    assert shapely.Polygon(outer, [hole]).equals(courtyard)
+    # Outer rings anticlockwise, holes clockwise: the page fills all with one nonzero path.
+    assert shapely.LinearRing(outer).is_ccw and not shapely.LinearRing(hole).is_ccw
+    # A line keeps its ends; a point on the step before it is left out.
+    [line] = decoded_rings(
+        encode_outlines([shapely.LineString([(0, 0), (1, 1), (1, 1.00001), (2, 1)])], closed=False)
+    )
+    assert line.tolist() == [[0, 0], [1, 1], [2, 1]]
+
+
+def test_the_drawn_outline_of_niger_is_natural_earths_within_a_step():
+    frame = country_frame()
+    niger = frame[frame["code"] == "NE"].geometry.iloc[0]
+    rings = decoded_rings(encode_outlines([niger], closed=True))
+    drawn = shapely.union_all([shapely.Polygon(ring) for ring in rings])
+    assert drawn.symmetric_difference(niger).area < 1e-3 * niger.area
+    assert drawn.hausdorff_distance(niger) <= 1 / OUTLINE_STEPS

@@ -193,3 +193,27 @@ def test_a_click_on_circles_at_one_place_lists_every_site(browser, write_scenari
     titles = page.locator(".leaflet-popup-content .pm-popup-sub").all_inner_texts()
     assert sorted(title.split(" · ")[0] for title in titles) == ["France", "United States"]
     assert errors == []
+
+
+def test_columns_sent_once_give_every_site_its_own_values(browser, forty_output):
+    """A column of few distinct values (country, kind, sources) travels as those values
+    and an index per site; the page gives each site its own value back."""
+    from posturemap.build import prepare
+
+    data = prepare(forty_output.parent / "forty.yaml")
+    in_phase = data.sites[data.sites["phase"] == data.scenario.phases[0].id]
+    assert '"index":[' in (forty_output / "index.html").read_text(encoding="utf-8")
+    page, errors, _ = open_page(browser, forty_output / "index.html")
+    shown = page.evaluate(
+        """() => {
+            const map = PostureMap.maps[0];
+            const [layer] = map.pmShownLayers().flatMap(group => group.getLayers())
+                .filter(layer => layer instanceof PostureMap.SitesLayer);
+            return {country: layer._d.country, kind: layer._d.kind, sources: layer._d.sources};
+        }"""
+    )
+    assert shown["country"] == in_phase["country_name"].tolist()
+    assert shown["kind"] == in_phase["kind"].tolist()
+    assert shown["sources"] == [list(sources) for sources in in_phase["sources"]]
+    assert errors == []
+    page.close()
