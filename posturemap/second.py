@@ -2,8 +2,9 @@
 
 No output needs another, so on two cores a build writes them in two
 processes: the second takes the static map (the longest step of a small
-build; matplotlib alone takes about 0.4 s to import), the KML and
-compare.html (:data:`SECOND_FILES`), the first the rest.  :class:`SecondProcess`
+build; matplotlib alone takes about 0.4 s to import) and the KML
+(:data:`SECOND_FILES`), the first the rest (compare.html stays with
+index.html, whose encoded phases it reuses).  :class:`SecondProcess`
 forks a worker as the build starts, which imports matplotlib while the first
 process reads the scenario.  Then:
 
@@ -27,7 +28,7 @@ from posturemap.geo.join import PostureData
 PICKLED_SITES = 2_000
 
 #: The outputs the second process writes, when the build writes them.
-SECOND_FILES = ("map.png", "map.svg", "map.pdf", "posture.kml", "compare.html")
+SECOND_FILES = ("map.png", "map.svg", "map.pdf", "posture.kml")
 
 #: What a worker forked after prepare writes: set just before the fork, so the
 #: worker inherits the prepared data instead of receiving it pickled.
