@@ -302,3 +302,31 @@ def parse_personnel(
     if re.search(r"\d", core) and re.fullmatch(r"[\d.,'\s]+", core):
         _digits(core, scaled=False, number_format=number_format, original=original)
     raise _refusal(original, settings)
+
+
+class FigureCache:
+    """Figures read by :func:`parse_personnel`, each wording once.
+
+    Figures repeat ("about 100", 0, null); a :class:`Personnel` is frozen, so
+    the records that give the same wording can share it.
+    """
+
+    def __init__(self, settings: Settings = DEFAULT_SETTINGS):
+        self.settings = settings
+        self._found: dict[tuple[object, ...], Personnel | str] = {}
+
+    def read(self, value: object, number_format: str) -> Personnel | str:
+        """The figure ``value`` gives, or the problem with it (the message of the ``ValueError``)."""
+        key: tuple[object, ...] | None = (number_format, type(value), value, getattr(value, "written", None))
+        try:
+            found = self._found.get(key)  # type: ignore[arg-type]
+        except TypeError:  # a list or a mapping: not a figure, and not kept
+            found, key = None, None
+        if found is None:
+            try:
+                found = parse_personnel(value, number_format=number_format, settings=self.settings)
+            except ValueError as error:
+                found = str(error)
+            if key is not None:
+                self._found[key] = found
+        return found

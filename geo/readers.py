@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 from .errors import Problem
 from .format import COLOR_PATTERN, ID_PATTERN, SOURCE_REF_PATTERN, Field, Section
 from .model import SourceRef
-from .personnel import Personnel, parse_personnel
+from .personnel import UNKNOWN, FigureCache, Personnel
 from .settings import DEFAULT_SETTINGS, Settings
 from .yamlsource import LocatedDict, LocatedList
 from .yamlsource import kind_of as _kind
@@ -53,6 +53,7 @@ class FieldReader:
         self.known: dict[str, dict[str, Any]] = {}
         self.seen: dict[str, dict[str, int]] = {}
         self.number_format = "en"
+        self._figures = FigureCache(settings)
 
     # -- by the table ------------------------------------------------------
     def fields(
@@ -301,11 +302,15 @@ class FieldReader:
         return value
 
     def personnel(self, record: LocatedDict, key: str, where: str) -> Personnel:
-        try:
-            return parse_personnel(record.get(key), number_format=self.number_format, settings=self.settings)
-        except ValueError as error:
-            self.problem(record.line_of(key), f"{where}.{key}", str(error))
-            return parse_personnel(None)
+        found = self.figure(record.get(key))
+        if isinstance(found, str):
+            self.problem(record.line_of(key), f"{where}.{key}", found)
+            return UNKNOWN
+        return found
+
+    def figure(self, value: Any) -> Personnel | str:
+        """A figure as :func:`parse_personnel` reads it, or the problem with it."""
+        return self._figures.read(value, self.number_format)
 
     def citations(
         self, record: LocatedDict, where: str, sources: dict[str, Any], *, required: bool

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from .columns import ColumnTable, NeedsRows
 from .errors import Problem, ScenarioError
 from .format import LIST_SECTIONS, SECTIONS, text_fields
 from .model import (
@@ -141,7 +142,7 @@ def _load(path: Path, settings: Settings) -> Scenario:
 
 
 def _read_fast(
-    path: Path, text: str, tables: Tables, read: dict[str, LocatedList], settings: Settings
+    path: Path, text: str, tables: Tables, read: dict[str, LocatedList | ColumnTable], settings: Settings
 ) -> Scenario | None:
     """The scenario, read without the lines only problems need; ``None`` if it has a problem.
 
@@ -155,15 +156,16 @@ def _read_fast(
     if not isinstance(document, LocatedDict):
         return None
     try:
-        _read_csv_sections(document, path, tables, settings, read=read)
-    except ScenarioError:
-        tables.__init__()  # type: ignore[misc]
-        read.clear()
+        _read_csv_sections(document, path, tables, settings, read=read, columns=True)
+    except ScenarioError:  # a table that cannot be read: said again with the line naming it
         return None
     if tables.problems:
         return None
     validator = Validator(path, [], settings=settings)
-    scenario = validator.scenario(document)
+    try:
+        scenario = validator.scenario(document)
+    except NeedsRows:
+        return None
     return None if validator.problems else scenario
 
 
@@ -202,13 +204,16 @@ def _read_csv_sections(
     tables: Tables,
     settings: Settings,
     *,
-    read: dict[str, LocatedList],
+    read: dict[str, LocatedList | ColumnTable],
+    columns: bool = False,
 ) -> None:
     """Replace each list section written as a CSV file's name by the file's records.
 
     A file that cannot be read at all (missing, not UTF-8) stops the check here,
     with every such file reported.  ``read`` holds the tables read already, by
-    section, and gets the ones read now.
+    section, and gets the ones read now.  With ``columns``, the long sections
+    may be read as columns (:class:`~posturemap.geo.columns.ColumnTable`);
+    without, a table read so is turned into records.
     """
     unreadable = []
     for name in LIST_SECTIONS:
@@ -216,7 +221,10 @@ def _read_csv_sections(
         if not isinstance(value, str) or not value.strip().lower().endswith(".csv"):
             continue
         if name in read:
-            document[name] = read[name]
+            known = read[name]
+            if isinstance(known, ColumnTable) and not columns:
+                known = read[name] = known.records(tables)
+            document[name] = known
             continue
         table = path.parent / value.strip()
         if not table.is_file():
@@ -231,11 +239,13 @@ def _read_csv_sections(
             )
             continue
         try:
-            document[name] = read[name] = read_csv(
-                table, str(table), SECTIONS[name], tables, max_bytes=settings.max_file_bytes
+            found = read_csv(
+                table, str(table), SECTIONS[name], tables, max_bytes=settings.max_file_bytes, columns=columns
             )
         except ScenarioError as error:
             unreadable.extend(error.problems)
+            continue
+        document[name] = read[name] = found
     if unreadable:
         raise ScenarioError(unreadable)
 

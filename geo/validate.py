@@ -13,6 +13,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
+from .columns import ColumnTable, read_deployments, read_places
 from .fields import column_token
 from .format import SCENARIO, SECTIONS
 from .model import Actor, Deployment, Event, Figure, Movement, Phase, Place, Region, Scenario, Source
@@ -130,6 +131,10 @@ class Validator(FieldReader):
         return sources
 
     def places(self, document: LocatedDict) -> list[Place]:
+        if isinstance(document.get("places"), ColumnTable):
+            places = read_places(document["places"], self)
+            self.known["place"] = {place.id: place for place in places}
+            return places
         places = []
         for where, record, values in self.each(document, "places"):
             has_lat, has_lon = record.get("lat") is not None, record.get("lon") is not None
@@ -150,6 +155,8 @@ class Validator(FieldReader):
         return places
 
     def deployments(self, document: LocatedDict) -> list[Deployment]:
+        if isinstance(document.get("deployments"), ColumnTable):
+            return read_deployments(document["deployments"], self)
         deployments = []
         seen: dict[tuple[str, str, str], int] = {}
         for where, record, values in self.each(document, "deployments"):

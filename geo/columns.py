@@ -1,0 +1,288 @@
+"""The bulk sections of a CSV table read a column at a time: places and deployments.
+
+A table of 100,000 places or deployments read one record at a time, as the
+YAML records are, spends most of its time on the records' bookkeeping rather
+than on the rules.  :class:`ColumnTable` keeps a table as its columns (read
+by pandas' C reader), and :func:`read_places` and :func:`read_deployments`
+check each column with the same rules as :mod:`posturemap.geo.readers`, each
+distinct value once, then build the records.
+
+These readers only answer "valid, and here are the records" or
+:class:`NeedsRows`: on any problem, or anything they leave to the
+record-by-record reader, the table is read again as records
+(:meth:`ColumnTable.records`), which reports every problem with its row.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .format import ID_PATTERN, Field, Section
+from .model import Deployment, Place
+from .yamlsource import LocatedDict, LocatedList
+
+if TYPE_CHECKING:
+    from .readers import FieldReader
+    from .tables import Tables
+
+#: The parsers a column may have to be read here; a table with any other column
+#: is read as records.
+COLUMN_PARSERS = frozenset(
+    {"text", "id", "reference", "choice", "number", "country", "personnel", "citations"}
+)
+#: The sections read a column at a time: the long ones.
+COLUMN_SECTIONS = frozenset({"places", "deployments"})
+
+_ID = re.compile(ID_PATTERN)
+
+
+class NeedsRows(Exception):
+    """A table has a problem (or something) the column readers leave to the record reader."""
+
+
+@dataclass
+class ColumnTable:
+    """A CSV table as columns, each cell as written; every column names a field of ``section``."""
+
+    section: Section
+    origin: str
+    header_line: int
+    header: list[str]
+    #: The cells of each column, in the header's order.
+    columns: list[list[str]]
+    #: The line of each row.
+    lines: list[int]
+
+    def column(self, name: str) -> list[str] | None:
+        """The cells of the field ``name``, or ``None`` when the table has no such column."""
+        for written, cells in zip(self.header, self.columns, strict=True):
+            if written.strip().lower() == name:
+                return cells
+        return None
+
+    def records(self, tables: Tables) -> LocatedList:
+        """The table as located records, read and checked cell by cell."""
+        from .tables import rows_to_records
+
+        rows = [
+            (self.header_line, self.header),
+            *zip(self.lines, map(list, zip(*self.columns, strict=True)), strict=True),
+        ]
+        return rows_to_records(rows, self.section, self.origin, tables)
+
+
+def column_table(text: str, delimiter: str, section: Section, label: str) -> ColumnTable | None:
+    """The table as columns, when its header is right and each row is one line, else ``None``."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except ValueError:  # more cells than the header, and the like: read as records, which says so
+        return None
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if len(frame) != lines or text.count("\r") != text.count("\r\n"):
+        return None  # a quoted cell holds a line break: the rows' lines are not their numbers
+    columns = [frame[name].tolist() for name in frame.columns]
+    del frame
+    header = [column[0] for column in columns]
+    names = [name.strip().lower() for name in header]
+    required = {item.name for item in section.fields if item.required}
+    if (
+        not all(name in section.keys for name in names)
+        or len(set(names)) != len(names)
+        or required - set(names)
+    ):
+        return None  # the records' reader reports the header's problems
+    columns = [column[1:] for column in columns]
+    rows = list(range(2, lines + 1))
+    blank = [
+        index
+        for index, cell in enumerate(columns[0])
+        if not cell.strip() and all(not column[index].strip() for column in columns)
+    ]
+    if blank:  # empty rows are no records, as in the records' reader
+        keep = sorted(set(range(len(rows))) - set(blank))
+        columns = [[column[index] for index in keep] for column in columns]
+        rows = [rows[index] for index in keep]
+    return ColumnTable(section, label, 1, header, columns, rows)
+
+
+def _texts(cells: list[str] | None, size: int, *, required: bool) -> list[str | None]:
+    """A text column's values: stripped, ``None`` for an empty cell."""
+    if cells is None:
+        if required:
+            raise NeedsRows
+        return [None] * size
+    values = [cell.strip() or None for cell in cells]
+    if required and None in values:
+        raise NeedsRows
+    return values
+
+
+def _by_value(cells: list[str | None], read: Callable[[str], Any]) -> list[Any]:
+    """Each cell read by ``read``, each distinct value once (``None`` stays ``None``)."""
+    found: dict[str, Any] = {}
+    out = []
+    for cell in cells:
+        if cell is None:
+            out.append(None)
+            continue
+        value = found.get(cell, found)
+        if value is found:
+            value = found[cell] = read(cell)
+        out.append(value)
+    return out
+
+
+class _Columns:
+    """Reads a table's columns by their fields' rows, as :class:`FieldReader` reads a record's keys."""
+
+    def __init__(self, table: ColumnTable, reader: FieldReader):
+        for name in table.header:
+            item = table.section.field(name.strip().lower())
+            if item.parser not in COLUMN_PARSERS:
+                raise NeedsRows
+        self.table = table
+        self.reader = reader
+        self.size = len(table.lines)
+
+    def probe(self, key: str, value: Any) -> Any:
+        """Read one value the way the record reader does, through a record holding only it."""
+        record = LocatedDict()
+        record[key] = value
+        before = len(self.reader.problems)
+        item = self.table.section.field(key)
+        result = self.reader.read(record, self.table.section, item, "")
+        if len(self.reader.problems) > before:
+            del self.reader.problems[before:]
+            raise NeedsRows
+        return result
+
+    def read(self, key: str) -> list[Any]:
+        item: Field = self.table.section.field(key)
+        texts = _texts(self.table.column(key), self.size, required=item.required)
+        parser = item.parser
+        if parser == "text":
+            return texts
+        if parser == "id":
+            return self.ids(texts, item)
+        if parser == "number":
+            return [None if text is None else self.number(text, item) for text in texts]
+        if parser == "personnel":
+            return self.figures(texts)
+        if parser == "citations":
+            return self.citations(texts, required=item.required)
+        if parser == "choice":
+            return [
+                item.default if text is None else value
+                for text, value in zip(texts, self.distinct(key, texts), strict=True)
+            ]
+        return self.distinct(key, texts)
+
+    def distinct(self, key: str, texts: list[str | None]) -> list[Any]:
+        def read(text: str) -> Any:
+            value = self.probe(key, text)
+            if value is None:  # an id declared by a record that has a problem
+                raise NeedsRows
+            return value
+
+        return _by_value(texts, read)
+
+    def ids(self, texts: list[str | None], item: Field) -> list[str]:
+        what = self.table.section.what
+        seen = self.reader.seen.setdefault(what, {})
+        if seen or len(set(texts)) != len(texts) or not all(map(_ID.match, texts)):  # type: ignore[arg-type]
+            raise NeedsRows
+        seen.update(zip(texts, self.table.lines, strict=True))  # type: ignore[arg-type]
+        self.reader.declared.setdefault(what, set()).update(texts)  # type: ignore[arg-type]
+        return texts  # type: ignore[return-value]
+
+    @staticmethod
+    def number(text: str, item: Field) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise NeedsRows from None
+        low, high = item.bounds or (float("-inf"), float("inf"))
+        if not (low <= value <= high):  # also refuses nan
+            raise NeedsRows
+        return value
+
+    def figures(self, texts: list[str | None]) -> list[Any]:
+        def read(text: str) -> Any:
+            if "(" in text:  # figures with their sources: read as records
+                raise NeedsRows
+            found = self.reader.figure(text)
+            if isinstance(found, str):
+                raise NeedsRows
+            return found
+
+        unknown = self.reader.figure(None)
+        return [unknown if value is None else value for value in _by_value(texts, read)]
+
+    def citations(self, texts: list[str | None], *, required: bool) -> list[Any]:
+        sources = self.reader.known.get("source", {})
+
+        def read(text: str) -> tuple[Any, ...]:
+            parts = [part.strip() for part in text.split(";")]
+            if any("," in part for part in parts):
+                raise NeedsRows
+            items = LocatedList(part for part in parts if part != "")
+            record = LocatedDict(sources=items)
+            before = len(self.reader.problems)
+            refs = self.reader.citations(record, "", sources, required=required)
+            if len(self.reader.problems) > before:
+                del self.reader.problems[before:]
+                raise NeedsRows
+            return refs
+
+        if required and None in texts:
+            raise NeedsRows
+        return [() if value is None else value for value in _by_value(texts, read)]
+
+
+def read_places(table: ColumnTable, reader: FieldReader) -> list[Place]:
+    """The places of a table, checked as :meth:`Validator.places` checks records."""
+    columns = _Columns(table, reader)
+    values = {item.name: columns.read(item.name) for item in table.section.fields}
+    for query, lat, lon in zip(values["query"], values["lat"], values["lon"], strict=True):
+        if (lat is None) != (lon is None) or (lat is None and query is None):
+            raise NeedsRows
+    names = list(values)
+    return [
+        Place(**dict(zip(names, row, strict=True)), line=line)
+        for row, line in zip(zip(*values.values(), strict=True), table.lines, strict=True)
+    ]
+
+
+def read_deployments(table: ColumnTable, reader: FieldReader) -> list[Deployment]:
+    """The deployments of a table, checked as :meth:`Validator.deployments` checks records."""
+    columns = _Columns(table, reader)
+    actors, places, phases = columns.read("actor"), columns.read("place"), columns.read("phase")
+    figures, statuses = columns.read("personnel"), columns.read("status")
+    notes, citations = columns.read("note"), columns.read("sources")
+    keys = list(zip(actors, places, phases, strict=True))
+    if len(set(keys)) != len(keys):
+        raise NeedsRows
+    deployments = []
+    for (actor, place, phase), personnel, status, note, refs, line in zip(
+        keys, figures, statuses, notes, citations, table.lines, strict=True
+    ):
+        if status == "withdrawn" and personnel.estimate:
+            raise NeedsRows
+        deployments.append(
+            Deployment(actor, place, phase, personnel, status, note, tuple(dict.fromkeys(refs)), line, ())
+        )
+    return deployments
