@@ -64,6 +64,28 @@ class ColumnTable:
                 return cells
         return None
 
+    def id_lines(self) -> list[int]:
+        return self.lines
+
+    def values(self, name: str) -> list[Any]:
+        """The field's values as the record reader would get them from the cells (``None``: empty)."""
+        cells = self.column(name)
+        if cells is None:
+            return [None] * len(self.lines)
+        parser = self.section.field(name).parser
+        values: list[Any] = [cell.strip() or None for cell in cells]
+        if parser == "personnel" and any("(" in value for value in values if value):
+            raise NeedsRows  # figures with their sources: read as records
+        if parser == "citations":
+            return [None if value is None else self.citations(value) for value in values]
+        return values
+
+    def citations(self, cell: str) -> LocatedList:
+        parts = [part.strip() for part in cell.split(";")]
+        if any("," in part for part in parts):
+            raise NeedsRows
+        return LocatedList(part for part in parts if part != "")
+
     def records(self, tables: Tables) -> LocatedList:
         """The table as located records, read and checked cell by cell."""
         from .tables import rows_to_records
@@ -119,77 +141,113 @@ def column_table(text: str, delimiter: str, section: Section, label: str) -> Col
     return ColumnTable(section, label, 1, header, columns, rows)
 
 
-def _texts(cells: list[str] | None, size: int, *, required: bool) -> list[str | None]:
-    """A text column's values: stripped, ``None`` for an empty cell."""
-    if cells is None:
-        if required:
-            raise NeedsRows
-        return [None] * size
-    values = [cell.strip() or None for cell in cells]
-    if required and None in values:
-        raise NeedsRows
-    return values
+class RecordColumns:
+    """A list section's records, from YAML, seen as columns."""
+
+    def __init__(self, records: LocatedList, section: Section):
+        allowed = frozenset(section.keys)
+        if not all(type(record) is LocatedDict and record.keys() <= allowed for record in records):
+            raise NeedsRows  # the record reader says which item is wrong, and where
+        self.section = section
+        self.records = records
+        self.lines = [record.line for record in records]
+
+    def values(self, name: str) -> list[Any]:
+        return [record.get(name) for record in self.records]
+
+    def id_lines(self) -> list[int]:
+        return [record.line_of("id") for record in self.records]
 
 
-def _by_value(cells: list[str | None], read: Callable[[str], Any]) -> list[Any]:
-    """Each cell read by ``read``, each distinct value once (``None`` stays ``None``)."""
-    found: dict[str, Any] = {}
+def _key(value: Any) -> Any:
+    """A value as a dict key that tells ``1`` from ``1.0``, ``True`` and ``0x1``; a list as a tuple."""
+    if type(value) is str:
+        return value
+    if isinstance(value, list):
+        return (list, *map(_key, value))
+    return (type(value), value, getattr(value, "written", None))
+
+
+def _by_value(values: list[Any], read: Callable[[Any], Any]) -> list[Any]:
+    """Each value read by ``read``, each distinct value once (``None`` stays ``None``)."""
+    found: dict[Any, Any] = {}
     out = []
-    for cell in cells:
-        if cell is None:
-            out.append(None)
-            continue
-        value = found.get(cell, found)
-        if value is found:
-            value = found[cell] = read(cell)
-        out.append(value)
+    try:
+        for value in values:
+            if value is None:
+                out.append(None)
+                continue
+            key = _key(value)
+            result = found.get(key, found)
+            if result is found:
+                result = found[key] = read(value)
+            out.append(result)
+    except TypeError:  # a mapping among the values: the record reader says where
+        raise NeedsRows from None
     return out
 
 
 class _Columns:
-    """Reads a table's columns by their fields' rows, as :class:`FieldReader` reads a record's keys."""
+    """Reads a section's columns by their fields' rows, as :class:`FieldReader` reads a record's keys."""
 
-    def __init__(self, table: ColumnTable, reader: FieldReader):
-        for name in table.header:
-            item = table.section.field(name.strip().lower())
-            if item.parser not in COLUMN_PARSERS:
-                raise NeedsRows
+    def __init__(self, table: ColumnTable | RecordColumns, reader: FieldReader):
+        if any(item.parser not in COLUMN_PARSERS for item in table.section.fields):
+            raise NeedsRows
         self.table = table
+        self.section = table.section
         self.reader = reader
-        self.size = len(table.lines)
 
     def probe(self, key: str, value: Any) -> Any:
         """Read one value the way the record reader does, through a record holding only it."""
         record = LocatedDict()
         record[key] = value
         before = len(self.reader.problems)
-        item = self.table.section.field(key)
-        result = self.reader.read(record, self.table.section, item, "")
+        result = self.reader.read(record, self.section, self.section.field(key), "")
         if len(self.reader.problems) > before:
             del self.reader.problems[before:]
             raise NeedsRows
         return result
 
-    def read(self, key: str) -> list[Any]:
-        item: Field = self.table.section.field(key)
-        texts = _texts(self.table.column(key), self.size, required=item.required)
+    def read(self, key: str, *, required: bool | None = None) -> list[Any]:
+        """The column ``key`` read by its field's row; ``required`` overrides the row's."""
+        item: Field = self.section.field(key)
+        required = item.required if required is None else required
+        values = self.table.values(key)
         parser = item.parser
+        if parser == "number":
+            return [None if value is None else self.number(value, item) for value in values]
+        if parser == "personnel":
+            return self.figures(values)
+        if parser == "citations":
+            return self.citations(values, required=required)
+        texts = self.texts(values, required=required)
         if parser == "text":
             return texts
         if parser == "id":
-            return self.ids(texts, item)
-        if parser == "number":
-            return [None if text is None else self.number(text, item) for text in texts]
-        if parser == "personnel":
-            return self.figures(texts)
-        if parser == "citations":
-            return self.citations(texts, required=item.required)
+            return self.ids(texts)
         if parser == "choice":
             return [
                 item.default if text is None else value
                 for text, value in zip(texts, self.distinct(key, texts), strict=True)
             ]
         return self.distinct(key, texts)
+
+    @staticmethod
+    def texts(values: list[Any], *, required: bool) -> list[str | None]:
+        """A text column's values: stripped, ``None`` for an empty one."""
+        texts = []
+        for value in values:
+            if value is None:
+                texts.append(None)
+            elif type(value) is str:
+                texts.append(value.strip() or None)
+            elif isinstance(value, (dict, list)):
+                raise NeedsRows
+            else:
+                texts.append(str(value).strip() or None)
+        if required and None in texts:
+            raise NeedsRows
+        return texts
 
     def distinct(self, key: str, texts: list[str | None]) -> list[Any]:
         def read(text: str) -> Any:
@@ -200,60 +258,56 @@ class _Columns:
 
         return _by_value(texts, read)
 
-    def ids(self, texts: list[str | None], item: Field) -> list[str]:
-        what = self.table.section.what
+    def ids(self, texts: list[str | None]) -> list[str]:
+        what = self.section.what
         seen = self.reader.seen.setdefault(what, {})
         if seen or len(set(texts)) != len(texts) or not all(map(_ID.match, texts)):  # type: ignore[arg-type]
             raise NeedsRows
-        seen.update(zip(texts, self.table.lines, strict=True))  # type: ignore[arg-type]
+        seen.update(zip(texts, self.table.id_lines(), strict=True))  # type: ignore[arg-type]
         self.reader.declared.setdefault(what, set()).update(texts)  # type: ignore[arg-type]
         return texts  # type: ignore[return-value]
 
     @staticmethod
-    def number(text: str, item: Field) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise NeedsRows from None
+    def number(value: Any, item: Field) -> float:
+        if type(value) is str:
+            try:
+                value = float(value.strip())
+            except ValueError:
+                raise NeedsRows from None
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise NeedsRows
         low, high = item.bounds or (float("-inf"), float("inf"))
         if not (low <= value <= high):  # also refuses nan
             raise NeedsRows
-        return value
+        return float(value)
 
-    def figures(self, texts: list[str | None]) -> list[Any]:
-        def read(text: str) -> Any:
-            if "(" in text:  # figures with their sources: read as records
-                raise NeedsRows
-            found = self.reader.figure(text)
-            if isinstance(found, str):
+    def figures(self, values: list[Any]) -> list[Any]:
+        def read(value: Any) -> Any:
+            found = self.reader.figure(value)
+            if isinstance(value, list) or isinstance(found, str):  # a figure per report: read as records
                 raise NeedsRows
             return found
 
         unknown = self.reader.figure(None)
-        return [unknown if value is None else value for value in _by_value(texts, read)]
+        return [unknown if found is None else found for found in _by_value(values, read)]
 
-    def citations(self, texts: list[str | None], *, required: bool) -> list[Any]:
+    def citations(self, values: list[Any], *, required: bool) -> list[Any]:
         sources = self.reader.known.get("source", {})
 
-        def read(text: str) -> tuple[Any, ...]:
-            parts = [part.strip() for part in text.split(";")]
-            if any("," in part for part in parts):
-                raise NeedsRows
-            items = LocatedList(part for part in parts if part != "")
-            record = LocatedDict(sources=items)
+        def read(value: Any) -> tuple[Any, ...]:
             before = len(self.reader.problems)
-            refs = self.reader.citations(record, "", sources, required=required)
+            refs = self.reader.citations(LocatedDict(sources=value), "", sources, required=required)
             if len(self.reader.problems) > before:
                 del self.reader.problems[before:]
                 raise NeedsRows
             return refs
 
-        if required and None in texts:
+        if required and None in values:
             raise NeedsRows
-        return [() if value is None else value for value in _by_value(texts, read)]
+        return [() if refs is None else refs for refs in _by_value(values, read)]
 
 
-def read_places(table: ColumnTable, reader: FieldReader) -> list[Place]:
+def read_places(table: ColumnTable | RecordColumns, reader: FieldReader) -> list[Place]:
     """The places of a table, checked as :meth:`Validator.places` checks records."""
     columns = _Columns(table, reader)
     values = {item.name: columns.read(item.name) for item in table.section.fields}
@@ -267,12 +321,14 @@ def read_places(table: ColumnTable, reader: FieldReader) -> list[Place]:
     ]
 
 
-def read_deployments(table: ColumnTable, reader: FieldReader) -> list[Deployment]:
+def read_deployments(table: ColumnTable | RecordColumns, reader: FieldReader) -> list[Deployment]:
     """The deployments of a table, checked as :meth:`Validator.deployments` checks records."""
     columns = _Columns(table, reader)
     actors, places, phases = columns.read("actor"), columns.read("place"), columns.read("phase")
     figures, statuses = columns.read("personnel"), columns.read("status")
-    notes, citations = columns.read("note"), columns.read("sources")
+    # Sources are required of a deployment whose figure is not a list of reports,
+    # and a list is left to the record reader.
+    notes, citations = columns.read("note"), columns.read("sources", required=True)
     keys = list(zip(actors, places, phases, strict=True))
     if len(set(keys)) != len(keys):
         raise NeedsRows
