@@ -67,6 +67,14 @@ _NOT_ADJECTIVES = frozenset(
 )
 
 _ADJECTIVE = re.compile(r"[^\W\d_][\w.'-]*")
+# Compiled once: a table of 100,000 figures calls the parser for each distinct one.
+_NARROW_SPACES = re.compile(r"[\u00a0\u202f]")
+_SPACES = re.compile(r"[ \t\r\n]+")
+_DASHES = re.compile(r"[–—‒−]")
+_NEGATIVE = re.compile(r"-\s*\d")
+_WHOLE_QUANTITY = re.compile(_QUANTITY)
+_DIGIT = re.compile(r"\d")
+_DIGITS_ONLY = re.compile(r"[\d.,'\s]+")
 
 
 @dataclass(frozen=True)
@@ -252,12 +260,12 @@ def parse_personnel(
         raise ValueError(msg)
 
     original = value.strip()
-    text = re.sub(r"[\u00a0\u202f]", " " if number_format == "fr" else "\u00a0", original.casefold())
-    text = re.sub(r"[ \t\r\n]+", " ", text).replace("\u00a0", " ")
-    text = re.sub(r"[–—‒−]", "-", text).strip(" .;:")
+    text = _NARROW_SPACES.sub(" " if number_format == "fr" else "\u00a0", original.casefold())
+    text = _SPACES.sub(" ", text).replace("\u00a0", " ")
+    text = _DASHES.sub("-", text).strip(" .;:")
     if text in _UNKNOWN_WORDS:
         return Personnel(original or None, None, None, None)
-    if re.match(r"-\s*\d", text):
+    if _NEGATIVE.match(text):
         msg = f"{original!r} is negative; personnel counts start at 0"
         raise ValueError(msg)
 
@@ -295,11 +303,11 @@ def parse_personnel(
                 raise ValueError(msg)
             return Personnel(original, low, high, round((low + high) / 2))
 
-    if re.fullmatch(_QUANTITY, core):
+    if _WHOLE_QUANTITY.fullmatch(core):
         amount = _quantity(core, number_format=number_format, original=original)
         if amount is not None:
             return _apply_rule(original, amount, amount, amount, rule, settings.approximate_tolerance)
-    if re.search(r"\d", core) and re.fullmatch(r"[\d.,'\s]+", core):
+    if _DIGIT.search(core) and _DIGITS_ONLY.fullmatch(core):
         _digits(core, scaled=False, number_format=number_format, original=original)
     raise _refusal(original, settings)
 

@@ -27,6 +27,12 @@ from .yamlsource import kind_of as _kind
 _ID = re.compile(ID_PATTERN)
 _COLOR = re.compile(COLOR_PATTERN)
 _SOURCE_REF = re.compile(SOURCE_REF_PATTERN)
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+_ANCHOR = re.compile(r"[1-9]\d*")
+_DATE_FORMS = tuple(
+    (re.compile(pattern), form)
+    for pattern, form in ((r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"), (r"\d{4}-\d{2}", "%Y-%m"), (r"\d{4}", "%Y"))
+)
 
 
 class FieldReader:
@@ -118,7 +124,7 @@ class FieldReader:
 
     def country(self, record: LocatedDict, key: str, where: str) -> str | None:
         country = self.text(record, key, where, required=False)
-        if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
+        if country is not None and not _COUNTRY.fullmatch(country):
             self.problem(
                 record.line_of(key),
                 f"{where}.{key}",
@@ -194,8 +200,8 @@ class FieldReader:
         if isinstance(value, dt.date):
             return value
         text = str(value).strip()
-        for pattern, fmt in ((r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"), (r"\d{4}-\d{2}", "%Y-%m"), (r"\d{4}", "%Y")):
-            if re.fullmatch(pattern, text):
+        for pattern, fmt in _DATE_FORMS:
+            if pattern.fullmatch(text):
                 try:
                     return dt.datetime.strptime(text, fmt).date()
                 except ValueError:
@@ -346,7 +352,7 @@ class FieldReader:
                 )
                 continue
             anchor = match["anchor"]
-            if anchor is not None and not re.fullmatch(r"[1-9]\d*", anchor):
+            if anchor is not None and not _ANCHOR.fullmatch(anchor):
                 self.problem(
                     line,
                     f"{name}[{index}]",
