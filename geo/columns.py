@@ -177,7 +177,7 @@ def _by_value(values: list[Any], read: Callable[[Any], Any]) -> list[Any]:
             if value is None:
                 out.append(None)
                 continue
-            key = _key(value)
+            key = value if type(value) is str else _key(value)
             result = found.get(key, found)
             if result is found:
                 result = found[key] = read(value)

@@ -205,7 +205,7 @@ def load_fast(text: str) -> Any:
     yaml.YAMLError
         A syntax error, as :func:`load_yaml` raises it.
     """
-    if _ANCHOR.search(text):
+    if "&" in text and _ANCHOR.search(text):
         raise NeedsMarks
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
