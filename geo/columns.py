@@ -56,6 +56,8 @@ class ColumnTable:
     columns: list[list[str]]
     #: The line of each row.
     lines: list[int]
+    #: Its values are text, stripped, or None.
+    stripped = True
 
     def column(self, name: str) -> list[str] | None:
         """The cells of the field ``name``, or ``None`` when the table has no such column."""
@@ -76,11 +78,11 @@ class ColumnTable:
         values: list[Any] = [cell.strip() or None for cell in cells]
         if parser == "personnel" and any("(" in value for value in values if value):
             raise NeedsRows  # figures with their sources: read as records
-        if parser == "citations":
-            return [None if value is None else self.citations(value) for value in values]
         return values
 
-    def citations(self, cell: str) -> LocatedList:
+    @staticmethod
+    def sources(cell: str) -> LocatedList:
+        """A ``sources`` cell as the list it stands for: ``report#2; memo``."""
         parts = [part.strip() for part in cell.split(";")]
         if any("," in part for part in parts):
             raise NeedsRows
@@ -144,6 +146,9 @@ def column_table(text: str, delimiter: str, section: Section, label: str) -> Col
 class RecordColumns:
     """A list section's records, from YAML, seen as columns."""
 
+    #: Its values are as YAML wrote them: numbers, dates, lists ...
+    stripped = False
+
     def __init__(self, records: LocatedList, section: Section):
         allowed = frozenset(section.keys)
         if not all(type(record) is LocatedDict and record.keys() <= allowed for record in records):
@@ -154,6 +159,10 @@ class RecordColumns:
 
     def values(self, name: str) -> list[Any]:
         return [record.get(name) for record in self.records]
+
+    @staticmethod
+    def sources(value: Any) -> Any:
+        return value
 
     def id_lines(self) -> list[int]:
         return [record.line_of("id") for record in self.records]
@@ -220,11 +229,18 @@ class _Columns:
             return self.figures(values)
         if parser == "citations":
             return self.citations(values, required=required)
-        texts = self.texts(values, required=required)
+        texts = self.texts(values) if not self.table.stripped else values
+        if required and None in texts:
+            raise NeedsRows
         if parser == "text":
             return texts
         if parser == "id":
             return self.ids(texts)
+        if parser == "reference":
+            known = self.reader.known.get(item.refers or "", {})
+            if not known.keys() >= set(texts) - {None}:
+                raise NeedsRows
+            return texts
         if parser == "choice":
             return [
                 item.default if text is None else value
@@ -233,7 +249,7 @@ class _Columns:
         return self.distinct(key, texts)
 
     @staticmethod
-    def texts(values: list[Any], *, required: bool) -> list[str | None]:
+    def texts(values: list[Any]) -> list[str | None]:
         """A text column's values: stripped, ``None`` for an empty one."""
         texts = []
         for value in values:
@@ -245,8 +261,6 @@ class _Columns:
                 raise NeedsRows
             else:
                 texts.append(str(value).strip() or None)
-        if required and None in texts:
-            raise NeedsRows
         return texts
 
     def distinct(self, key: str, texts: list[str | None]) -> list[Any]:
@@ -296,7 +310,8 @@ class _Columns:
 
         def read(value: Any) -> tuple[Any, ...]:
             before = len(self.reader.problems)
-            refs = self.reader.citations(LocatedDict(sources=value), "", sources, required=required)
+            record = LocatedDict(sources=self.table.sources(value))
+            refs = self.reader.citations(record, "", sources, required=required)
             if len(self.reader.problems) > before:
                 del self.reader.problems[before:]
                 raise NeedsRows
