@@ -15,6 +15,7 @@ record-by-record reader, the table is read again as records
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Callable
@@ -315,7 +316,7 @@ class _Columns:
             if len(self.reader.problems) > before:
                 del self.reader.problems[before:]
                 raise NeedsRows
-            return refs
+            return tuple(dict.fromkeys(refs))  # each cited once, as a deployment keeps them
 
         if required and None in values:
             raise NeedsRows
@@ -329,11 +330,9 @@ def read_places(table: ColumnTable | RecordColumns, reader: FieldReader) -> list
     for query, lat, lon in zip(values["query"], values["lat"], values["lon"], strict=True):
         if (lat is None) != (lon is None) or (lat is None and query is None):
             raise NeedsRows
-    names = list(values)
-    return [
-        Place(**dict(zip(names, row, strict=True)), line=line)
-        for row, line in zip(zip(*values.values(), strict=True), table.lines, strict=True)
-    ]
+    # Positional, in the order of Place's fields: no dict of keywords a row.
+    order = [values[item.name] for item in dataclasses.fields(Place) if item.name != "line"]
+    return list(map(Place, *order, table.lines))
 
 
 def read_deployments(table: ColumnTable | RecordColumns, reader: FieldReader) -> list[Deployment]:
@@ -353,7 +352,5 @@ def read_deployments(table: ColumnTable | RecordColumns, reader: FieldReader) ->
     ):
         if status == "withdrawn" and personnel.estimate:
             raise NeedsRows
-        deployments.append(
-            Deployment(actor, place, phase, personnel, status, note, tuple(dict.fromkeys(refs)), line, ())
-        )
+        deployments.append(Deployment(actor, place, phase, personnel, status, note, refs, line, ()))
     return deployments
