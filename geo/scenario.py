@@ -45,7 +45,8 @@ from .model import (
 from .settings import DEFAULT_SETTINGS, Settings
 from .tables import Tables, read_csv, read_workbook
 from .validate import Validator
-from .yamlsource import LocatedDict, LocatedList, NeedsMarks, TooManyAliasesError, load_fast, load_yaml
+from .yamlfast import NeedsMarks, load_fast
+from .yamlsource import LocatedDict, LocatedList, TooManyAliasesError, load_yaml
 from .yamlsource import kind_of as _kind
 
 __all__ = [

@@ -6,18 +6,13 @@ this module composes the node tree and builds plain Python values from it,
 recording lines on :class:`LocatedDict` and :class:`LocatedList`.  Duplicate
 keys, which PyYAML silently overwrites, are reported instead.
 
-Two ways through, with the same values: :func:`load_yaml` records the line of
-every value, for the messages; :func:`load_fast` records only each mapping's
-own line (what a valid scenario keeps: a place's or a deployment's line) and
-gives up, with :class:`NeedsMarks`, on anything it would need a line to report
-(a duplicate key) or that it leaves to :func:`load_yaml` (anchors and aliases).
-A scenario is read the fast way first, and again the careful way only when it
-has a problem to report.
+This is the careful way, for a file with a problem to report;
+:mod:`posturemap.geo.yamlfast` reads a file the fast way first, into the same
+values, knowing only each mapping's own line.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -38,7 +33,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 class LocatedDict(dict):
     """A dict that knows its own line and the line of each value.
 
-    Read by :func:`load_fast`, a mapping knows its own line only: every value
+    Read by :func:`~posturemap.geo.yamlfast.load_fast`, a mapping knows its own line only: every value
     is then said to be on that line (``value_lines`` is empty).
     """
 
@@ -50,7 +45,7 @@ class LocatedDict(dict):
 
 
 class LocatedList(list):
-    """A list that knows its own line and the line of each item (none read by :func:`load_fast`)."""
+    """A list that knows its own line and the line of each item (none read the fast way)."""
 
     line: int = 0
     item_lines: Sequence[int] = ()
@@ -172,103 +167,6 @@ class _Builder:
         except (ValueError, yaml.constructor.ConstructorError):
             # A scalar that looks like a date but is not one (2024-13-01): keep the
             # text so the validator reports it against its field.
-            return node.value
-
-
-class NeedsMarks(Exception):
-    """:func:`load_fast` met something it leaves to :func:`load_yaml`."""
-
-
-#: An anchor (``&name``) where a node's properties may start; ``&`` anywhere else
-#: (``AT&T``, ``?a=1&b=2``) is text.  A file with none has no aliases either.
-_ANCHOR = re.compile(r"(?:^|[\s,\[{:])&\S")
-#: Scalar tags whose constructor is a plain function of the node.
-_PLAIN_SCALARS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("bool", "float", "int", "null", "timestamp")
-)
-#: Keys :meth:`SafeConstructor.flatten_mapping` rewrites: ``<<`` merges, ``=`` values.
-_FLATTENED = frozenset(("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"))
-
-
-def load_fast(text: str) -> Any:
-    """Parse YAML text into the values :func:`load_yaml` makes, knowing fewer lines.
-
-    Each mapping knows its own line, so a valid scenario's records keep
-    theirs; no other value does.  Each record's nodes are dropped once it is
-    built, so the node tree and the values are not held whole at once.
-
-    Raises
-    ------
-    NeedsMarks
-        The text has a duplicate key, whose problem needs its line, an anchor
-        or a merge key (``<<``).
-    yaml.YAMLError
-        A syntax error, as :func:`load_yaml` raises it.
-    """
-    if "&" in text and _ANCHOR.search(text):
-        raise NeedsMarks
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
-    try:
-        node = loader.get_single_node()
-    finally:
-        loader.dispose()
-    return None if node is None else _FastBuilder().build(node)
-
-
-class _FastBuilder:
-    """The values of a node tree with no aliases, built with as few calls as can be."""
-
-    def __init__(self):
-        self.constructor = SafeConstructor()
-        self.scalar_constructors = {tag: SafeConstructor.yaml_constructors[tag] for tag in _PLAIN_SCALARS}
-
-    def build(self, node: yaml.Node) -> Any:
-        kind = type(node)
-        if kind is ScalarNode:
-            return node.value if node.tag == _STR_TAG else self.scalar(node)
-        if kind is SequenceNode:
-            items = LocatedList()
-            children = node.value
-            for index, child in enumerate(children):
-                children[index] = None  # this item's nodes go once it is built
-                if type(child) is ScalarNode and child.tag == _STR_TAG:
-                    items.append(child.value)
-                else:
-                    items.append(self.build(child))
-            return items
-        return self.mapping(node)
-
-    def mapping(self, node: MappingNode) -> LocatedDict:
-        result = LocatedDict()
-        result.line = node.start_mark.line + 1
-        for key_node, value_node in node.value:
-            if key_node.tag == _STR_TAG and type(key_node) is ScalarNode:
-                key = key_node.value
-            elif key_node.tag in _FLATTENED:  # merges are rare: left to the careful way
-                raise NeedsMarks
-            else:
-                key = self.build(key_node)
-                if not isinstance(key, str):
-                    key = str(key)
-            if key in result:
-                raise NeedsMarks
-            if type(value_node) is ScalarNode and value_node.tag == _STR_TAG:
-                result[key] = value_node.value
-            else:
-                result[key] = self.build(value_node)
-        return result
-
-    def scalar(self, node: ScalarNode) -> Any:
-        """A scalar that is not plain text, as :meth:`_Builder.build` reads it."""
-        construct = self.scalar_constructors.get(node.tag)
-        try:
-            if construct is not None:
-                value = construct(self.constructor, node)
-            else:
-                value = self.constructor.construct_object(node, deep=True)
-                self.constructor.constructed_objects.pop(node, None)
-            return _written(value, node.value)
-        except (ValueError, yaml.constructor.ConstructorError):
             return node.value
 
 

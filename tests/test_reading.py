@@ -18,14 +18,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from posturemap.geo import scenario as scenario_module
+from posturemap.geo import yamlfast
 from posturemap.geo.errors import ScenarioError
 from posturemap.geo.scenario import load_scenario
 from posturemap.geo.validate import Validator
-from posturemap.geo.yamlsource import NeedsMarks, load_fast, load_yaml
+from posturemap.geo.yamlfast import NeedsMarks, load_fast
+from posturemap.geo.yamlsource import load_yaml
 
 from .conftest import MINIMAL, NIGER, forty_places_scenario
 from .spreadsheets import write_csv_scenario, write_workbook_scenario
 from .test_fuzz import values
+
+
+@pytest.fixture(autouse=True, params=["whole", "pieces"])
+def composed(request, monkeypatch):
+    """Every test twice: each file composed whole, and composed in pieces of a few list items
+    (as files of millions of characters are)."""
+    if request.param == "pieces":
+        monkeypatch.setattr(yamlfast, "_PIECES_FROM", 0)
+        monkeypatch.setattr(yamlfast, "_ITEMS_A_PIECE", 3)
+    return request.param
 
 
 def outcome(path):
@@ -177,6 +189,11 @@ YAML_FORMS = [
     "[1, 2, 3]\n",
     "just text\n",
     "url: https://example.org/?a=1&b=2\nname: AT&T\n",
+    # Cuts inside quoted text and brackets: each piece must end closed, or none is cut.
+    'a: "one\nb: two"\nc:\n  - "x\n  - y"\n  - z\n  - [p,\n    q]\n  - {k: "v\n  - w"}\n  - s\n',
+    "# a comment\n\na:\n- 1\n- 2\n# between\n- 3\n- 4\n- 5\nb: |\n  keep\n\nc: |+\n  kept\n\n\nd: x",
+    "a:\n  - {b: 1,\n  c: 2}\n  - 'it''s\n  - more'\n  -\n    d: e\n  - - nested\n    - list\n",
+    "yes:\n  - 1\n  - 2\n  - 3\n  - 4\nno: [a]\n",
 ]
 
 
