@@ -75,6 +75,8 @@ _NEGATIVE = re.compile(r"-\s*\d")
 _WHOLE_QUANTITY = re.compile(_QUANTITY)
 _DIGIT = re.compile(r"\d")
 _DIGITS_ONLY = re.compile(r"[\d.,'\s]+")
+#: A whole count in ASCII digits, grouped by commas or not, exact as a float.
+_PLAIN_COUNT = re.compile(r"[0-9]{1,15}|[0-9]{1,3}(?:,[0-9]{3}){1,4}")
 
 
 @dataclass(frozen=True)
@@ -260,6 +262,13 @@ def parse_personnel(
         raise ValueError(msg)
 
     original = value.strip()
+    if (
+        _PLAIN_COUNT.fullmatch(original)
+        and (number_format == "en" or "," not in original)
+        and original not in settings.vague_quantities
+    ):  # "1500", "1,500": what the steps below make of it, without them (the most common figure)
+        count = int(original.replace(",", ""))
+        return Personnel(original, count, count, count)
     text = _NARROW_SPACES.sub(" " if number_format == "fr" else "\u00a0", original.casefold())
     text = _SPACES.sub(" ", text).replace("\u00a0", " ")
     text = _DASHES.sub("-", text).strip(" .;:")

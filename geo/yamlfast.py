@@ -23,7 +23,7 @@ from .yamlsource import _STR_TAG, LocatedDict, LocatedList, _written
 
 
 class NeedsMarks(Exception):
-    """:func:`load_fast` met something it leaves to :func:`load_yaml`."""
+    """:func:`load_fast` met something it leaves to the careful reader (``load_yaml``)."""
 
 
 #: An anchor (``&name``) where a node's properties may start; ``&`` anywhere else
@@ -38,7 +38,7 @@ _FLATTENED = frozenset(("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"))
 
 
 def load_fast(text: str) -> Any:
-    """Parse YAML text into the values :func:`load_yaml` makes, knowing fewer lines.
+    """Parse YAML text into the values the careful reader makes, knowing fewer lines.
 
     Each mapping knows its own line, so a valid scenario's records keep
     theirs; no other value does.  Each record's nodes are dropped once it is
@@ -50,7 +50,7 @@ def load_fast(text: str) -> Any:
         The text has a duplicate key, whose problem needs its line, an anchor
         or a merge key (``<<``).
     yaml.YAMLError
-        A syntax error, as :func:`load_yaml` raises it.
+        A syntax error, as the careful reader raises it.
     """
     if "&" in text and _ANCHOR.search(text):
         raise NeedsMarks
