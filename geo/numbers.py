@@ -59,6 +59,15 @@ _WORD_GROUP = (
 )
 _WORDS = rf"{_WORD_GROUP}(?:(?:and\s+)?{_WORD_GROUP})*"
 QUANTITY = rf"(?:{_NUMBER}|{_WORDS})"
+_SCALED = re.compile(rf"({_DIGITS})\s*({_SCALE})?")
+_ANY_SPACE = re.compile(r"[\u00a0\u202f ]")
+_NOT_DIGIT = re.compile(r"\D")
+_WORD_BREAK = re.compile(r"[\s-]+")
+#: A whole part as each group separator writes it: plain digits, or groups of three.
+_WHOLE = {
+    group: re.compile(r"\d+|\d{1,3}(?:" + (re.escape(group) if group != " " else " ") + r"\d{3})+")
+    for group, _decimal in configuration.NUMBER_FORMATS.values()
+}
 
 
 def format_hint(number_format: str, example: int = 1500) -> str:
@@ -79,12 +88,11 @@ def format_hint(number_format: str, example: int = 1500) -> str:
 def read_digits(written: str, *, scaled: bool, number_format: str, original: str) -> float:
     """The value of digits written with the separators of ``number_format``."""
     group, decimal = configuration.NUMBER_FORMATS[number_format]
-    text = re.sub(r"[\u00a0\u202f ]", " ", written)
-    groups = r"\d{1,3}(?:" + re.escape(group) + r"\d{3})+" if group != " " else r"\d{1,3}(?: \d{3})+"
+    text = _ANY_SPACE.sub(" ", written)
     whole, _, fraction = text.partition(decimal) if decimal in text else (text, "", "")
-    digits_only = re.sub(r"\D", "", written)
+    digits_only = _NOT_DIGIT.sub("", written)
     example = int(digits_only) if digits_only and len(digits_only) < 16 else 1500
-    if not re.fullmatch(rf"\d+|{groups}", whole) or (fraction and not re.fullmatch(r"\d+", fraction)):
+    if not _WHOLE[group].fullmatch(whole) or (fraction and not fraction.isdecimal()):
         msg = (
             f"{original!r}: {written!r} is not a number as written here; "
             f"{format_hint(number_format, example)}"
@@ -110,7 +118,7 @@ def read_digits(written: str, *, scaled: bool, number_format: str, original: str
 def read_quantity(text: str, *, number_format: str, original: str) -> int | None:
     """Read one quantity: digits with separators and a scale, or number words."""
     text = text.strip()
-    match = re.fullmatch(rf"({_DIGITS})\s*({_SCALE})?", text)
+    match = _SCALED.fullmatch(text)
     if match:
         scale = match.group(2)
         value = read_digits(
@@ -120,7 +128,7 @@ def read_quantity(text: str, *, number_format: str, original: str) -> int | None
             value *= SCALES[scale]
         return round(value)
     total, current = 0, 0
-    for word in re.split(r"[\s-]+", text):
+    for word in _WORD_BREAK.split(text):
         if not word or word == "and":
             continue
         singular = word[:-1] if word.endswith("s") and word[:-1] in SCALES else word

@@ -67,6 +67,16 @@ _NOT_ADJECTIVES = frozenset(
 )
 
 _ADJECTIVE = re.compile(r"[^\W\d_][\w.'-]*")
+# Compiled once: a table of 100,000 figures calls the parser for each distinct one.
+_NARROW_SPACES = re.compile(r"[\u00a0\u202f]")
+_SPACES = re.compile(r"[ \t\r\n]+")
+_DASHES = re.compile(r"[–—‒−]")
+_NEGATIVE = re.compile(r"-\s*\d")
+_WHOLE_QUANTITY = re.compile(_QUANTITY)
+_DIGIT = re.compile(r"\d")
+_DIGITS_ONLY = re.compile(r"[\d.,'\s]+")
+#: A whole count in ASCII digits, grouped by commas or not, exact as a float.
+_PLAIN_COUNT = re.compile(r"[0-9]{1,15}|[0-9]{1,3}(?:,[0-9]{3}){1,4}")
 
 
 @dataclass(frozen=True)
@@ -252,12 +262,19 @@ def parse_personnel(
         raise ValueError(msg)
 
     original = value.strip()
-    text = re.sub(r"[\u00a0\u202f]", " " if number_format == "fr" else "\u00a0", original.casefold())
-    text = re.sub(r"[ \t\r\n]+", " ", text).replace("\u00a0", " ")
-    text = re.sub(r"[–—‒−]", "-", text).strip(" .;:")
+    if (
+        _PLAIN_COUNT.fullmatch(original)
+        and (number_format == "en" or "," not in original)
+        and original not in settings.vague_quantities
+    ):  # "1500", "1,500": what the steps below make of it, without them (the most common figure)
+        count = int(original.replace(",", ""))
+        return Personnel(original, count, count, count)
+    text = _NARROW_SPACES.sub(" " if number_format == "fr" else "\u00a0", original.casefold())
+    text = _SPACES.sub(" ", text).replace("\u00a0", " ")
+    text = _DASHES.sub("-", text).strip(" .;:")
     if text in _UNKNOWN_WORDS:
         return Personnel(original or None, None, None, None)
-    if re.match(r"-\s*\d", text):
+    if _NEGATIVE.match(text):
         msg = f"{original!r} is negative; personnel counts start at 0"
         raise ValueError(msg)
 
@@ -295,10 +312,38 @@ def parse_personnel(
                 raise ValueError(msg)
             return Personnel(original, low, high, round((low + high) / 2))
 
-    if re.fullmatch(_QUANTITY, core):
+    if _WHOLE_QUANTITY.fullmatch(core):
         amount = _quantity(core, number_format=number_format, original=original)
         if amount is not None:
             return _apply_rule(original, amount, amount, amount, rule, settings.approximate_tolerance)
-    if re.search(r"\d", core) and re.fullmatch(r"[\d.,'\s]+", core):
+    if _DIGIT.search(core) and _DIGITS_ONLY.fullmatch(core):
         _digits(core, scaled=False, number_format=number_format, original=original)
     raise _refusal(original, settings)
+
+
+class FigureCache:
+    """Figures read by :func:`parse_personnel`, each wording once.
+
+    Figures repeat ("about 100", 0, null); a :class:`Personnel` is frozen, so
+    the records that give the same wording can share it.
+    """
+
+    def __init__(self, settings: Settings = DEFAULT_SETTINGS):
+        self.settings = settings
+        self._found: dict[tuple[object, ...], Personnel | str] = {}
+
+    def read(self, value: object, number_format: str) -> Personnel | str:
+        """The figure ``value`` gives, or the problem with it (the message of the ``ValueError``)."""
+        key: tuple[object, ...] | None = (number_format, type(value), value, getattr(value, "written", None))
+        try:
+            found = self._found.get(key)  # type: ignore[arg-type]
+        except TypeError:  # a list or a mapping: not a figure, and not kept
+            found, key = None, None
+        if found is None:
+            try:
+                found = parse_personnel(value, number_format=number_format, settings=self.settings)
+            except ValueError as error:
+                found = str(error)
+            if key is not None:
+                self._found[key] = found
+        return found

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 from .errors import Problem
 from .format import COLOR_PATTERN, ID_PATTERN, SOURCE_REF_PATTERN, Field, Section
 from .model import SourceRef
-from .personnel import Personnel, parse_personnel
+from .personnel import UNKNOWN, FigureCache, Personnel
 from .settings import DEFAULT_SETTINGS, Settings
 from .yamlsource import LocatedDict, LocatedList
 from .yamlsource import kind_of as _kind
@@ -27,6 +27,12 @@ from .yamlsource import kind_of as _kind
 _ID = re.compile(ID_PATTERN)
 _COLOR = re.compile(COLOR_PATTERN)
 _SOURCE_REF = re.compile(SOURCE_REF_PATTERN)
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+_ANCHOR = re.compile(r"[1-9]\d*")
+_DATE_FORMS = tuple(
+    (re.compile(pattern), form)
+    for pattern, form in ((r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"), (r"\d{4}-\d{2}", "%Y-%m"), (r"\d{4}", "%Y"))
+)
 
 
 class FieldReader:
@@ -53,6 +59,7 @@ class FieldReader:
         self.known: dict[str, dict[str, Any]] = {}
         self.seen: dict[str, dict[str, int]] = {}
         self.number_format = "en"
+        self._figures = FigureCache(settings)
 
     # -- by the table ------------------------------------------------------
     def fields(
@@ -117,7 +124,7 @@ class FieldReader:
 
     def country(self, record: LocatedDict, key: str, where: str) -> str | None:
         country = self.text(record, key, where, required=False)
-        if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
+        if country is not None and not _COUNTRY.fullmatch(country):
             self.problem(
                 record.line_of(key),
                 f"{where}.{key}",
@@ -193,8 +200,8 @@ class FieldReader:
         if isinstance(value, dt.date):
             return value
         text = str(value).strip()
-        for pattern, fmt in ((r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"), (r"\d{4}-\d{2}", "%Y-%m"), (r"\d{4}", "%Y")):
-            if re.fullmatch(pattern, text):
+        for pattern, fmt in _DATE_FORMS:
+            if pattern.fullmatch(text):
                 try:
                     return dt.datetime.strptime(text, fmt).date()
                 except ValueError:
@@ -301,11 +308,15 @@ class FieldReader:
         return value
 
     def personnel(self, record: LocatedDict, key: str, where: str) -> Personnel:
-        try:
-            return parse_personnel(record.get(key), number_format=self.number_format, settings=self.settings)
-        except ValueError as error:
-            self.problem(record.line_of(key), f"{where}.{key}", str(error))
-            return parse_personnel(None)
+        found = self.figure(record.get(key))
+        if isinstance(found, str):
+            self.problem(record.line_of(key), f"{where}.{key}", found)
+            return UNKNOWN
+        return found
+
+    def figure(self, value: Any) -> Personnel | str:
+        """A figure as :func:`parse_personnel` reads it, or the problem with it."""
+        return self._figures.read(value, self.number_format)
 
     def citations(
         self, record: LocatedDict, where: str, sources: dict[str, Any], *, required: bool
@@ -341,7 +352,7 @@ class FieldReader:
                 )
                 continue
             anchor = match["anchor"]
-            if anchor is not None and not re.fullmatch(r"[1-9]\d*", anchor):
+            if anchor is not None and not _ANCHOR.fullmatch(anchor):
                 self.problem(
                     line,
                     f"{name}[{index}]",

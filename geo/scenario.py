@@ -13,10 +13,14 @@ from here too.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
+from .columns import ColumnTable, NeedsRows
 from .errors import Problem, ScenarioError
 from .format import LIST_SECTIONS, SECTIONS, text_fields
 from .model import (
@@ -41,7 +45,8 @@ from .model import (
 from .settings import DEFAULT_SETTINGS, Settings
 from .tables import Tables, read_csv, read_workbook
 from .validate import Validator
-from .yamlsource import LocatedDict, TooManyAliasesError, load_yaml
+from .yamlfast import NeedsMarks, load_fast
+from .yamlsource import LocatedDict, LocatedList, TooManyAliasesError, load_yaml
 from .yamlsource import kind_of as _kind
 
 __all__ = [
@@ -87,18 +92,47 @@ def load_scenario(path: str | Path, *, settings: Settings = DEFAULT_SETTINGS) ->
         With every problem found, each located by file, line and field.
     """
     path = Path(path)
+    with _collector_paused():
+        return _load(path, settings)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a scenario is read.
+
+    Reading builds hundreds of thousands of small objects that all stay alive
+    (nodes, records, figures), and each one counts towards the collector's
+    next pass: at 10,000 sites the passes took most of the reading time
+    (2.6 s of 2.9 s composing the YAML node tree).  Nothing read makes cycles
+    that need collecting before the end; the collector runs again afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(path: Path, settings: Settings) -> Scenario:
     if path.suffix.lower() == ".csv":
         msg = (
             "a CSV file holds one section, not a scenario; name it in a scenario file "
             "(`deployments: deployments.csv`), or give a .yaml or .xlsx file"
         )
         raise ScenarioError.single(path, 0, "", msg)
-    tables = Tables()
+    tables, read = Tables(), {}
     if path.suffix.lower() == ".xlsx" and path.is_file():
         document, problems = read_workbook(path, tables, max_bytes=settings.max_file_bytes), []
     else:
-        document, problems = _read_yaml(path, settings)
-    _read_csv_sections(document, path, tables, settings)
+        text = _read_text(path, max_bytes=settings.max_file_bytes)
+        scenario = _read_fast(path, text, tables, read, settings)
+        if scenario is not None:
+            return scenario
+        # A problem to report: read again, this time with the line of every value.
+        document, problems = _read_yaml(path, text)
+    _read_csv_sections(document, path, tables, settings, read=read)
     problems = problems + tables.problems
     validator = Validator(path, problems, settings=settings)
     scenario = validator.scenario(document)
@@ -108,8 +142,35 @@ def load_scenario(path: str | Path, *, settings: Settings = DEFAULT_SETTINGS) ->
     return scenario
 
 
-def _read_yaml(path: Path, settings: Settings) -> tuple[LocatedDict, list[Problem]]:
-    text = _read_text(path, max_bytes=settings.max_file_bytes)
+def _read_fast(
+    path: Path, text: str, tables: Tables, read: dict[str, LocatedList | ColumnTable], settings: Settings
+) -> Scenario | None:
+    """The scenario, read without the lines only problems need; ``None`` if it has a problem.
+
+    The CSV tables read on the way are kept in ``read`` (and their problems in
+    ``tables``), so that reading the YAML again does not read them again.
+    """
+    try:
+        document = load_fast(text)
+    except (NeedsMarks, yaml.YAMLError):
+        return None
+    if not isinstance(document, LocatedDict):
+        return None
+    try:
+        _read_csv_sections(document, path, tables, settings, read=read, columns=True)
+    except ScenarioError:  # a table that cannot be read: said again with the line naming it
+        return None
+    if tables.problems:
+        return None
+    validator = Validator(path, [], settings=settings)
+    try:
+        scenario = validator.scenario(document)
+    except NeedsRows:
+        return None
+    return None if validator.problems else scenario
+
+
+def _read_yaml(path: Path, text: str) -> tuple[LocatedDict, list[Problem]]:
     try:
         document, problems = load_yaml(text, str(path))
     except yaml.MarkedYAMLError as error:
@@ -138,16 +199,33 @@ def _read_yaml(path: Path, settings: Settings) -> tuple[LocatedDict, list[Proble
     return document, problems
 
 
-def _read_csv_sections(document: LocatedDict, path: Path, tables: Tables, settings: Settings) -> None:
+def _read_csv_sections(
+    document: LocatedDict,
+    path: Path,
+    tables: Tables,
+    settings: Settings,
+    *,
+    read: dict[str, LocatedList | ColumnTable],
+    columns: bool = False,
+) -> None:
     """Replace each list section written as a CSV file's name by the file's records.
 
     A file that cannot be read at all (missing, not UTF-8) stops the check here,
-    with every such file reported.
+    with every such file reported.  ``read`` holds the tables read already, by
+    section, and gets the ones read now.  With ``columns``, the long sections
+    may be read as columns (:class:`~posturemap.geo.columns.ColumnTable`);
+    without, a table read so is turned into records.
     """
     unreadable = []
     for name in LIST_SECTIONS:
         value = document.get(name)
         if not isinstance(value, str) or not value.strip().lower().endswith(".csv"):
+            continue
+        if name in read:
+            known = read[name]
+            if isinstance(known, ColumnTable) and not columns:
+                known = read[name] = known.records(tables)
+            document[name] = known
             continue
         table = path.parent / value.strip()
         if not table.is_file():
@@ -162,11 +240,13 @@ def _read_csv_sections(document: LocatedDict, path: Path, tables: Tables, settin
             )
             continue
         try:
-            document[name] = read_csv(
-                table, str(table), SECTIONS[name], tables, max_bytes=settings.max_file_bytes
+            found = read_csv(
+                table, str(table), SECTIONS[name], tables, max_bytes=settings.max_file_bytes, columns=columns
             )
         except ScenarioError as error:
             unreadable.extend(error.problems)
+            continue
+        document[name] = read[name] = found
     if unreadable:
         raise ScenarioError(unreadable)
 

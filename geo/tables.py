@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .columns import COLUMN_SECTIONS, ColumnTable, column_table
 from .errors import Problem, ScenarioError
 from .format import SCENARIO, SECTIONS, Field, Section
 from .yamlsource import LocatedDict, LocatedList
@@ -272,8 +273,14 @@ def _delimiter(header: str, section: Section) -> str:
     return max([",", ";", "\t"], key=known)
 
 
-def read_csv(path: Path, label: str, section: Section, tables: Tables, *, max_bytes: int) -> LocatedList:
-    """A list section from a CSV file; problems are added to ``tables``."""
+def read_csv(
+    path: Path, label: str, section: Section, tables: Tables, *, max_bytes: int, columns: bool = False
+) -> LocatedList | ColumnTable:
+    """A list section from a CSV file; problems are added to ``tables``.
+
+    With ``columns``, a long section (places, deployments) whose header is
+    right comes back as a :class:`ColumnTable`, read by pandas' C reader.
+    """
     if not path.is_file():
         msg = "does not exist next to the scenario file; the path is relative to the scenario file"
         raise ScenarioError.single(label, 0, "", msg)
@@ -283,6 +290,11 @@ def read_csv(path: Path, label: str, section: Section, tables: Tables, *, max_by
         raise ScenarioError.single(label, 0, "", msg)
     text = _decode(data, label)
     delimiter = _delimiter(text.split("\n", 1)[0], section)
+    if columns and section.name in COLUMN_SECTIONS:
+        table = column_table(text, delimiter, section, label)
+        if table is not None:
+            tables.origins[section.name] = label
+            return table
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     line = 1

@@ -10,9 +10,11 @@ raised; :func:`posturemap.geo.scenario.load_scenario` raises them together.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
+from .columns import ColumnTable, NeedsRows, RecordColumns, read_deployments, read_places
 from .fields import column_token
 from .format import SCENARIO, SECTIONS
 from .model import Actor, Deployment, Event, Figure, Movement, Phase, Place, Region, Scenario, Source
@@ -129,7 +131,35 @@ class Validator(FieldReader):
         self.known["source"] = {source.id: source for source in sources}
         return sources
 
+    def by_columns(
+        self, document: LocatedDict, section: str, read: Callable[..., list[Any]]
+    ) -> list[Any] | None:
+        """A long section read a column at a time (:mod:`posturemap.geo.columns`), or ``None``
+        when it has a problem or a form the record reader is left to read.
+
+        A table read as columns has no records to fall back on: its
+        :class:`NeedsRows` goes up, and the scenario is read again with its rows.
+        """
+        value = document.get(section)
+        if isinstance(value, ColumnTable):
+            return read(value, self)
+        if not isinstance(value, LocatedList):
+            return None
+        what = SECTIONS[section].what
+        seen, declared = dict(self.seen.get(what, {})), set(self.declared.get(what, ()))
+        problems = len(self.problems)
+        try:
+            return read(RecordColumns(value, SECTIONS[section]), self)
+        except NeedsRows:
+            self.seen[what], self.declared[what] = seen, declared
+            del self.problems[problems:]
+            return None
+
     def places(self, document: LocatedDict) -> list[Place]:
+        places = self.by_columns(document, "places", read_places)
+        if places is not None:
+            self.known["place"] = {place.id: place for place in places}
+            return places
         places = []
         for where, record, values in self.each(document, "places"):
             has_lat, has_lon = record.get("lat") is not None, record.get("lon") is not None
@@ -150,6 +180,9 @@ class Validator(FieldReader):
         return places
 
     def deployments(self, document: LocatedDict) -> list[Deployment]:
+        deployments = self.by_columns(document, "deployments", read_deployments)
+        if deployments is not None:
+            return deployments
         deployments = []
         seen: dict[tuple[str, str, str], int] = {}
         for where, record, values in self.each(document, "deployments"):

@@ -5,10 +5,16 @@ validator needs those lines for ``FILE:LINE: field: problem`` messages, so
 this module composes the node tree and builds plain Python values from it,
 recording lines on :class:`LocatedDict` and :class:`LocatedList`.  Duplicate
 keys, which PyYAML silently overwrites, are reported instead.
+
+This is the careful way, for a file with a problem to report;
+:mod:`posturemap.geo.yamlfast` reads a file the fast way first, into the same
+values, knowing only each mapping's own line.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -25,20 +31,24 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 
 class LocatedDict(dict):
-    """A dict that knows its own line and the line of each value."""
+    """A dict that knows its own line and the line of each value.
 
-    line: int
-    value_lines: dict[str, int]
+    Read by :func:`~posturemap.geo.yamlfast.load_fast`, a mapping knows its own line only: every value
+    is then said to be on that line (``value_lines`` is empty).
+    """
+
+    line: int = 0
+    value_lines: Mapping[str, int] = MappingProxyType({})
 
     def line_of(self, key: str) -> int:
         return self.value_lines.get(key, self.line)
 
 
 class LocatedList(list):
-    """A list that knows its own line and the line of each item."""
+    """A list that knows its own line and the line of each item (none read the fast way)."""
 
-    line: int
-    item_lines: list[int]
+    line: int = 0
+    item_lines: Sequence[int] = ()
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line

@@ -247,3 +247,28 @@ def test_any_text_is_read_consistently_or_refused(text, number_format):
     except ValueError:
         return
     _holds(figure)
+
+
+def _parsed(value, number_format):
+    try:
+        return parse_personnel(value, number_format=number_format)
+    except ValueError as error:
+        return str(error)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    st.from_regex(r"\s?[0-9]{1,18}(,[0-9]{1,4}){0,5}\s?", fullmatch=True),
+    st.sampled_from(["en", "de", "fr"]),
+)
+def test_a_plain_count_reads_as_the_full_parser_reads_it(text, number_format):
+    """Counts skip the parser's steps (the most common figure); the result is the steps' own."""
+    import posturemap.geo.personnel as personnel
+
+    quick = _parsed(text, number_format)
+    plain_count = personnel._PLAIN_COUNT
+    personnel._PLAIN_COUNT = re.compile(r"(?!)")  # matches nothing: every count takes the steps
+    try:
+        assert quick == _parsed(text, number_format)
+    finally:
+        personnel._PLAIN_COUNT = plain_count
