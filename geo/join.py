@@ -166,19 +166,17 @@ def places_frame(
             outline = countries()[declared].geometry
             if outline is not None and outline.distance(point) > settings.country_tolerance_degrees:
                 problems.append(
-                    Problem(
-                        str(scenario.path),
+                    scenario.problem(
+                        "places",
+                        index,
                         place.line,
-                        f"places[{index}]",
                         f"lies at {where.lat:.4f}, {where.lon:.4f}, in {country_name(found) or 'no country'}"
                         f", not in {country_name(declared)} ({declared}) as its `country:` says; "
                         "check lat/lon (not swapped?) or the query",
                     )
                 )
         elif not certain:
-            warnings.append(
-                Problem(str(scenario.path), place.line, f"places[{index}]", _uncertain_message(fix))
-            )
+            warnings.append(scenario.problem("places", index, place.line, _uncertain_message(fix)))
         rows.append(
             {
                 "id": place.id,

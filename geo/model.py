@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from .errors import UnknownIdError
+from .errors import Problem, UnknownIdError
 from .personnel import Personnel
 
 PlaceKind = Literal["airbase", "base", "capital", "city", "country", "other"]
@@ -191,6 +191,22 @@ class Scenario:
     #: ``view: [west, south, east, north]`` in degrees: the pages open on this box
     #: instead of fitting the sites.
     view: tuple[float, float, float, float] | None = None
+    #: The sections read from tables, with where each came from (a CSV file, or
+    #: ``book.xlsx:sheet``): (section, origin) pairs.
+    origins: tuple[tuple[str, str], ...] = ()
+
+    def problem(self, section: str, index: int, line: int, message: str, *, column: str = "") -> Problem:
+        """A problem with record ``index`` of ``section``, addressed where that record is written.
+
+        ``FILE:LINE: section[index].column`` in the scenario file, and
+        ``TABLE:ROW: column`` for a section read from a table (``line`` is then
+        the row's line), as the validator's problems are.
+        """
+        for name, origin in self.origins:
+            if name == section:
+                return Problem(origin, line, column, message)
+        field = f"{section}[{index}]" + (f".{column}" if column else "")
+        return Problem(str(self.path), line, field, message)
 
     def phase(self, phase_id: str) -> Phase:
         """The phase with this id; :class:`UnknownIdError` (a ``KeyError``) lists the ids otherwise."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .errors import GeocodeError, Problem, ScenarioError
+from .errors import GeocodeError, ScenarioError
 from .geocode import Context, GazetteerGeocoder, ResolvedPlace, geocode_one
 from .online import OnlineGeocoder
 from .settings import DEFAULT_SETTINGS, Settings
@@ -110,8 +110,8 @@ def resolve_places(
                     settings=settings,
                 )
         except GeocodeError as error:
-            field = f"places[{index}].{'query' if place.query else 'name'}"
-            problems.append(Problem(str(scenario.path), place.line, field, str(error)))
+            column = "query" if place.query else "name"
+            problems.append(scenario.problem("places", index, place.line, str(error), column=column))
     if problems:
         raise ScenarioError(problems)
     return resolved

@@ -7,7 +7,6 @@ previous output exactly as it was.
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import sys
@@ -15,12 +14,12 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import wait
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from posturemap.geo.errors import BuildError, UnknownOutputError, printable
 from posturemap.geo.join import PostureData
+from posturemap.geo.scenario import collector_paused
 from posturemap.geo.settings import DEFAULT_SETTINGS, Settings
 from posturemap.second import SECOND_FILES, SecondProcess
 
@@ -48,25 +47,6 @@ OUTPUT_FILES = (
 LAYER_NAMES = ("sites", "movements", "regions", "changes", "countries", "places")
 
 
-@contextmanager
-def paused_gc():
-    """The cyclic garbage collector paused for a build, then restored as it was.
-
-    A scenario of 100,000 places is millions of small objects that live for
-    the whole build, and the collector walked them again and again as rows
-    were made: with it paused, joining 100,000 places took 40% of the time.
-    What a build makes is freed by reference counting as usual; only cycles
-    wait until the collector resumes.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def prepare(
     path: str | Path,
     *,
@@ -89,7 +69,7 @@ def prepare(
     from posturemap.geo.placing import resolve_places
     from posturemap.geo.scenario import load_scenario
 
-    with paused_gc():
+    with collector_paused():
         scenario = load_scenario(path, settings=settings)
         resolved = resolve_places(scenario, online=online, progress=progress, settings=settings)
         return join(scenario, resolved, settings=settings)
@@ -349,7 +329,7 @@ def build(
         show("reading the scenario")
     static = {"width_px": map_width, "all_phases": all_phases}
     try:
-        with paused_gc():
+        with collector_paused():
             return _build(
                 path,
                 out,

@@ -119,3 +119,36 @@ def test_the_accuracy_bench_runs_on_a_small_sample():
             figures = measured[mode]
             assert figures["towns"] == 150
             assert figures["no_country"] == 0
+
+
+def test_a_border_place_read_from_a_table_is_reported_at_its_row(tmp_path, capsys):
+    """Warnings and country problems name the CSV file and its row, as validation problems do."""
+    from posturemap.cli import main
+
+    yaml_text = _scenario([("Bridge", 12.0937, 15.0341, None)])
+    yaml_text = (
+        yaml_text[: yaml_text.index("places:")]
+        + "places: places.csv\n"
+        + yaml_text[yaml_text.index("deployments:") :]
+    )
+    (tmp_path / "places.csv").write_text(
+        "id,name,lat,lon,country\nfar,Far,13.5,2.1,\np0,Bridge,12.0937,15.0341,\nbad,Swapped,2.1,13.5,NE\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "scenario.yaml"
+    path.write_text(yaml_text.replace("place: p0,", "place: far,"), encoding="utf-8")
+    assert main(["build", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    table = tmp_path / "places.csv"
+    assert f"{table}:4: lies at 2.1000, 13.5000, in " in err
+    assert "not in Niger (NE) as its `country:` says" in err
+    assert f"{path}:" not in err, err
+
+    (tmp_path / "places.csv").write_text(
+        "id,name,lat,lon,country\nfar,Far,13.5,2.1,\np0,Bridge,12.0937,15.0341,\n", encoding="utf-8"
+    )
+    assert main(["build", str(path), "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert re.search(rf"^{re.escape(str(table))}:3: lies within [\d.]+ km of the CM–TD border", err, re.M), (
+        err
+    )
