@@ -21,15 +21,14 @@ can change a label.
 
 from __future__ import annotations
 
-import gc
 import math
 import textwrap
 import warnings
-from contextlib import contextmanager
 from pathlib import Path
 
 from posturemap.geo.countries import country_frame, physical_frame
 from posturemap.geo.join import PostureData
+from posturemap.geo.scenario import collector_paused
 
 from .labels import labelled_places
 from .sites import most_sites_in_a_phase
@@ -106,7 +105,7 @@ def static_map(
     path = Path(path)
     formats = formats or (path.suffix.lstrip(".") or "png",)
     written = []
-    with matplotlib.rc_context(_RC), warnings.catch_warnings(), _garbage_collection_paused():
+    with matplotlib.rc_context(_RC), warnings.catch_warnings(), collector_paused():
         # Text in a script the bundled font lacks shows as boxes here; the pages and
         # the exports keep it, so the image does not warn for every such name.
         warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
@@ -122,23 +121,6 @@ def static_map(
         finally:
             plt.close(figure)
     return written
-
-
-@contextmanager
-def _garbage_collection_paused():
-    """No cyclic garbage collection while drawing, as it was when entered afterwards.
-
-    Drawing makes many short-lived objects, and each full collection walks every
-    object of the scenario too: at 10,000 sites, a fifth of a second each time.
-    What the figure leaves behind is collected after.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _extent(data: PostureData, aspect_range: tuple[float, float]) -> tuple[float, float, float, float]:
