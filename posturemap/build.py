@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from posturemap.geo.errors import BuildError, UnknownOutputError, printable
-from posturemap.geo.join import PostureData
-from posturemap.geo.scenario import collector_paused
 from posturemap.geo.settings import DEFAULT_SETTINGS, Settings
 from posturemap.second import SECOND_FILES, SecondProcess
 
+# geopandas and the geo modules load when a build needs them, so that a build's
+# second process is forked before them and imports its own beside this one.
 if TYPE_CHECKING:
     from geopandas import GeoDataFrame
+
+    from posturemap.geo.join import PostureData
 
 MARKER = ".posturemap-output"
 OUTPUT_FILES = (
@@ -67,7 +69,7 @@ def prepare(
     """
     from posturemap.geo.join import join
     from posturemap.geo.placing import resolve_places
-    from posturemap.geo.scenario import load_scenario
+    from posturemap.geo.scenario import collector_paused, load_scenario
 
     with collector_paused():
         scenario = load_scenario(path, settings=settings)
@@ -329,6 +331,8 @@ def build(
         show("reading the scenario")
     static = {"width_px": map_width, "all_phases": all_phases}
     try:
+        from posturemap.geo.scenario import collector_paused
+
         with collector_paused():
             return _build(
                 path,

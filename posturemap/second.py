@@ -5,8 +5,9 @@ processes: the second takes the static map (the longest step of a small
 build; matplotlib alone takes about 0.4 s to import) and the KML
 (:data:`SECOND_FILES`), the first the rest (compare.html stays with
 index.html, whose encoded phases it reuses).  :class:`SecondProcess`
-forks a worker as the build starts, which imports matplotlib while the first
-process reads the scenario.  Then:
+forks a worker as the build starts, before geopandas is imported, which imports
+geopandas and matplotlib while the first process imports its own libraries
+and reads the scenario.  Then:
 
 * a small scenario (up to :data:`PICKLED_SITES` site rows) is sent to that
   warm worker, pickled (a few milliseconds);
@@ -21,8 +22,10 @@ import os
 import sys
 from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from posturemap.geo.join import PostureData
+if TYPE_CHECKING:
+    from posturemap.geo.join import PostureData
 
 #: Up to this many site rows, the prepared data is pickled to the warm worker.
 PICKLED_SITES = 2_000
@@ -43,6 +46,7 @@ def draw_static(data: PostureData, path: Path, formats: tuple[str, ...], options
 
 
 def _warm_up() -> None:
+    import geopandas  # noqa: F401  (forked before the first process imported it)
     import matplotlib
 
     matplotlib.use("Agg")
