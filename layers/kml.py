@@ -24,7 +24,7 @@ from posturemap.geo.export import json_value, xml_text
 from posturemap.geo.join import PostureData, records
 from posturemap.geo.personnel import Personnel
 
-from .sites import most_sites_in_a_phase
+from .selection import most_sites_in_a_phase
 from .style import DEFAULT_STYLE, Style
 
 #: Google Earth's own icons (it loads them, as it loads its imagery), by site look.

@@ -9,25 +9,6 @@ from posturemap.geo.export import json_value
 from .elements import DataLayer, PageContext
 
 
-def labelled_places(places: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, *, limit: int) -> gpd.GeoDataFrame:
-    """The places worth a permanent label: all of them when few, else the ``limit``
-    with the most personnel in any phase (ties by name), in the places' order.
-
-    Every place keeps its tooltip and popup; only permanent labels are capped,
-    since thousands of them would cover the map and stall the page.
-    """
-    # Every kind of place is labelled; only how many is capped.
-    chosen = places[places["place"].isin(sites["place"])]
-    if len(chosen) <= limit:
-        return chosen
-    largest = sites.groupby("place")["personnel"].max().fillna(-1)
-    ranked = chosen.assign(_size=chosen["place"].map(largest)).sort_values(
-        ["_size", "name"], ascending=[False, True], kind="stable"
-    )
-    keep = set(ranked["place"].head(limit))
-    return chosen[chosen["place"].isin(keep)]
-
-
 def encode_labels(places: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> dict:
     """The labels of the places with a site in ``sites`` (one phase), each with its
     personnel in that phase (the sum of the reported estimates, 0 when none is

@@ -18,7 +18,7 @@ from posturemap.geo.join import PostureData
 
 from .countries import basemap_layer, shading_layer
 from .elements import PageContext, install_assets, offline_map, pin_ids, safe_attribution, text
-from .labels import labelled_places, labels_layer
+from .labels import labels_layer
 from .layout import (
     PageControls,
     PageLayout,
@@ -35,7 +35,8 @@ from .legend import legend_html
 from .literal import LiteralMacro, Map, Markup, TileLayer
 from .movements import movements_layer
 from .regions import regions_layer
-from .sites import most_sites_in_a_phase, sites_layer
+from .selection import labelled_places, most_sites_in_a_phase
+from .sites import sites_layer
 from .style import DEFAULT_STYLE, Style
 from .table import sites_table_html
 from .timeline import timeline_html

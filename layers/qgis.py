@@ -32,7 +32,7 @@ from posturemap.geo.export import xml_text
 from posturemap.geo.fields import phase_column
 from posturemap.geo.join import PostureData
 
-from .sites import most_sites_in_a_phase
+from .selection import most_sites_in_a_phase
 from .style import DEFAULT_STYLE, SiteLook, Style
 
 #: The QGIS version whose QML this module writes (and the tests load).

@@ -11,11 +11,6 @@ from .elements import DataLayer, PageContext, coded, json_column, personnel_colu
 _NONE: list = []  # a site with no figures (shared: nothing changes it)
 
 
-def most_sites_in_a_phase(sites: gpd.GeoDataFrame) -> int:
-    """The number of sites in the busiest phase (what circle sizes adapt to)."""
-    return int(sites.groupby("phase").size().max()) if len(sites) else 0
-
-
 def encode_sites(sites: gpd.GeoDataFrame, *, context: PageContext) -> dict:
     """Sites as columns (not one object per feature): compact and quick to parse.
 

@@ -30,8 +30,7 @@ from posturemap.geo.countries import country_frame, physical_frame
 from posturemap.geo.join import PostureData
 from posturemap.geo.scenario import collector_paused
 
-from .labels import labelled_places
-from .sites import most_sites_in_a_phase
+from .selection import labelled_places, most_sites_in_a_phase
 from .static_labels import Box, CircleIndex, box_of, label_countries, label_places
 from .static_marks import (
     POINTS_PER_STYLE_PIXEL,

@@ -9,8 +9,8 @@ import pytest
 
 from posturemap.build import prepare
 from posturemap.geo.scenario import load_scenario
-from posturemap.layers.labels import labelled_places
 from posturemap.layers.page import posture_map
+from posturemap.layers.selection import labelled_places
 from posturemap.layers.style import DEFAULT_STYLE
 
 from .conftest import ROOT

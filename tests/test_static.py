@@ -241,7 +241,7 @@ def crowded(tmp_path_factory):
 
 @pytest.mark.browser
 def test_with_many_places_only_the_largest_are_named_and_no_two_texts_overlap(browser, crowded):
-    from posturemap.layers.labels import labelled_places
+    from posturemap.layers.selection import labelled_places
     from posturemap.layers.style import DEFAULT_STYLE
 
     data, folder = crowded
