@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -22,10 +23,12 @@ from shapely.geometry import LineString, Point
 from .borders import CountryFix, locate_countries, settle_by_gazetteer
 from .countries import countries, country_name
 from .errors import Problem, ScenarioError
-from .geocode import ResolvedPlace, distance_km
 from .regions import region_geometry, sahel_band
 from .scenario import Scenario
 from .settings import DEFAULT_SETTINGS, Settings
+
+if TYPE_CHECKING:
+    from .geocode import ResolvedPlace
 
 CRS = "EPSG:4326"
 _GEOD = Geod(ellps="WGS84")
@@ -286,6 +289,12 @@ SITE_COLUMNS = [
 ]
 
 
+def geodesic_km(start: Point, end: Point) -> float:
+    """The length of the shortest path on the WGS 84 ellipsoid, in km: the line
+    :func:`geodesic_line` draws, on the same earth model."""
+    return _GEOD.inv(start.x, start.y, end.x, end.y)[2] / 1000
+
+
 def geodesic_line(start: Point, end: Point, *, segments: int = 32) -> LineString:
     """The shortest path on the WGS 84 ellipsoid, as a densified LineString."""
     inner = _GEOD.npts(start.x, start.y, end.x, end.y, segments - 1)
@@ -293,7 +302,7 @@ def geodesic_line(start: Point, end: Point, *, segments: int = 32) -> LineString
 
 
 def movements_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """One geodesic LineString per movement, with its great-circle distance."""
+    """One geodesic LineString per movement, with its length (``distance_km``, on the WGS 84 ellipsoid)."""
     ends = [place for movement in scenario.movements for place in (movement.origin, movement.destination)]
     by_place = rows_by_place(places, ends)
     rows = []
@@ -316,7 +325,7 @@ def movements_frame(scenario: Scenario, places: gpd.GeoDataFrame) -> gpd.GeoData
                 "phase_date_precision": scenario.phase(movement.phase).date_precision,
                 **_personnel(personnel),
                 "kind": movement.kind,
-                "distance_km": round(distance_km(start.y, start.x, end.y, end.x), 1),
+                "distance_km": round(geodesic_km(start, end), 1),
                 "sources": _refs(movement.sources),
                 "note": movement.note,
                 "geometry": geodesic_line(start, end),
