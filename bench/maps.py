@@ -294,21 +294,19 @@ def cold_start(runs: int = 5) -> dict:
     imports = "import geopandas, folium, geopy, shapely, yaml"
     scenario = HERE.parent / "data" / "niger.yaml"
 
-    def timed(code: str) -> float:
+    def timed_command(arguments: list[str]) -> float:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+        subprocess.run([sys.executable, *arguments], check=True, capture_output=True)
         return time.perf_counter() - started
+
+    def timed(code: str) -> float:
+        return timed_command(["-c", code])
 
     floor, build = [], []
     with tempfile.TemporaryDirectory() as out:
         for _ in range(runs):  # alternating, so a busy moment weighs on both
             floor.append(timed(imports))
-            build.append(
-                timed(
-                    f"from posturemap.cli import main; main(['build', {str(scenario)!r}, "
-                    f"'--out', {out + '/o'!r}])"
-                )
-            )
+            build.append(timed_command(["-m", "posturemap", "build", str(scenario), "--out", out + "/o"]))
     return {
         "imports_s": statistics.median(floor),
         "imports_range_s": [min(floor), max(floor)],

@@ -1,3 +1,3 @@
-from posturemap.cli import main
+from posturemap.cli import run
 
-raise SystemExit(main())
+run()

@@ -345,3 +345,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
+
+
+def run() -> None:
+    """The ``posturemap`` command: :func:`main`, then exit with its status.
+
+    The command runs without the cyclic garbage collector (a build pauses it
+    anyway, see :func:`posturemap.geo.scenario.collector_paused`), and before
+    exiting every object still alive is moved out of its reach
+    (``gc.freeze``). Otherwise the collector, back on after the build, and the
+    interpreter's last collection would walk every object, the scenario's and
+    the libraries', only to free memory the exit frees anyway: 0.15 s of a
+    1.1 s build of the Niger scenario.  Reference counting still frees what
+    the command drops as it goes.
+    """
+    import gc
+
+    gc.disable()
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.freeze()
+    raise SystemExit(status)
