@@ -38,6 +38,8 @@ def json_value(value: Any) -> Any:
         return value
     if value is None or value is pd.NA or value is pd.NaT:
         return None
+    if kind is list and all(type(item) is str for item in value):  # sources, figures
+        return value
     if isinstance(value, (list, tuple)):
         return [json_value(item) for item in value]
     if hasattr(value, "tolist") and not isinstance(value, str):  # numpy scalars and arrays

@@ -99,7 +99,13 @@ def _range_text(row: dict) -> str:
 
 def _text(value) -> str:
     """Scenario text as HTML text: escaped, and only characters XML can hold."""
-    return escape(xml_text(str(value)), quote=True)
+    return _html_text(str(value))
+
+
+@lru_cache(maxsize=8192)
+def _html_text(text: str) -> str:
+    # Remembered: a balloon's headings, statuses, phases and wordings repeat.
+    return escape(xml_text(text), quote=True)
 
 
 class _Citations:
