@@ -179,7 +179,7 @@ def test_a_geojson_region_file_is_drawn_and_exported(tmp_path, write_scenario):
     assert "Liptako-Gourma" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("pickled_sites", [0, 2_000], ids=["forked after prepare", "sent pickled"])
+@pytest.mark.parametrize("pickled_sites", [0, 40_000], ids=["forked after prepare", "sent pickled"])
 def test_outputs_written_in_a_second_process_are_the_same(tmp_path, niger_output, monkeypatch, pickled_sites):
     """Both ways of handing the data to the second process give the files one process gives."""
     from posturemap import second
