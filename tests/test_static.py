@@ -88,14 +88,19 @@ def forty_places(seed: int = 40) -> str:
     return "\n".join(lines)
 
 
-@pytest.fixture(scope="module")
-def forty(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("forty")
-    path = folder / "forty.yaml"
-    path.write_text(forty_places(), encoding="utf-8")
+def drawn(tmp_path_factory, name: str, text: str):
+    """A scenario written as ``name``.yaml, prepared, and drawn in all three formats."""
+    folder = tmp_path_factory.mktemp(name)
+    path = folder / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
     data = prepare(path)
     static_map(data, folder / "map.png", formats=("png", "svg", "pdf"))
     return data, folder
+
+
+@pytest.fixture(scope="module")
+def forty(tmp_path_factory):
+    return drawn(tmp_path_factory, "forty", forty_places())
 
 
 TEXT_BOXES = """
@@ -231,12 +236,7 @@ def crowded_places(count: int = 600, seed: int = 7) -> str:
 
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("crowded")
-    path = folder / "crowded.yaml"
-    path.write_text(crowded_places(), encoding="utf-8")
-    data = prepare(path)
-    static_map(data, folder / "map.png", formats=("png", "svg", "pdf"))
-    return data, folder
+    return drawn(tmp_path_factory, "crowded", crowded_places())
 
 
 @pytest.mark.browser
