@@ -62,11 +62,6 @@ def _round(coordinates: Any) -> Any:
     return [_round(item) for item in coordinates]
 
 
-def geometry_json(geometry) -> dict | None:
-    """RFC 7946 geometry: outer rings counter-clockwise, six decimals."""
-    return geometries_json(np.array([geometry], dtype=object))[0]
-
-
 def _rounded(coordinates: np.ndarray) -> np.ndarray:
     # + 0.0 turns -0.0 into 0.0, so a coordinate never reads "-0.0".
     return np.round(coordinates, PRECISION) + 0.0
